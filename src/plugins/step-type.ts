@@ -1,0 +1,89 @@
+import type { z } from "zod";
+
+/** Levels of a run's log lines, lowest first. */
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+export interface StepLogger {
+  debug(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  info(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  warn(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  error(message: string, fields?: Readonly<Record<string, unknown>>): void;
+}
+
+/** How far a step has come: a fraction from 0 to 1, or counts from which it is derived. */
+export type StepProgress = number | { readonly done: number; readonly total: number; readonly unit?: string };
+
+/** What a running step knows about where it runs. */
+export interface StepContext {
+  readonly run: { readonly id: number; readonly flow: string };
+  readonly step: {
+    readonly name: string;
+    /** 1 for the first try. */
+    readonly attempt: number;
+    /** Set when the step fans out with `for_each`. */
+    readonly item?: { readonly index: number; readonly value: unknown };
+  };
+  /** The run's data so far: values under each step's result_key and the flow's input. */
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly log: StepLogger;
+  progress(progress: StepProgress): void;
+  /** Aborted when the run is cancelled or the step times out. Pass it to every I/O call. */
+  readonly signal: AbortSignal;
+  /** Where the flow file lives, to resolve paths a step names relative to it. */
+  readonly flowDirectory: string | undefined;
+}
+
+export interface StepRunArgs<Options> {
+  /** The value picked with `data_key`, or undefined when the step has none. */
+  readonly input: unknown;
+  /** The step's options block, with its templates rendered. */
+  readonly options: Options;
+  readonly context: StepContext;
+}
+
+/**
+ * A kind of step. Built-in types and third-party ones are defined the same way and registered
+ * through a plugin.
+ *
+ * @example
+ * const upper: StepType<{ key: string }> = {
+ *   name: "upper",
+ *   description: "Upper-cases a string",
+ *   options: z.object({ key: z.string() }),
+ *   run: ({ input }) => String(input).toUpperCase(),
+ * };
+ */
+export interface StepType<Options = unknown> {
+  /** The value of `type:` in a flow file, and the name of the step's options block. */
+  readonly name: string;
+  readonly description: string;
+  /** Schema of the options block; it feeds validation and the generated JSON Schema. */
+  readonly options: z.ZodType<Options>;
+  /** Option names whose text is kept as written instead of being rendered as a template first. */
+  readonly rawOptions?: readonly string[];
+  /** Extra checks of the options beyond their schema (a query that must parse, say). */
+  check?(options: Options): Promise<readonly OptionProblem[]> | readonly OptionProblem[];
+  run(args: StepRunArgs<Options>): Promise<unknown> | unknown;
+}
+
+/** A problem `check` found, at a path inside the options block. */
+export interface OptionProblem {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+  readonly hint?: string;
+}
+
+/** A package or module that adds step types. */
+export interface OctoflowPlugin {
+  readonly name: string;
+  // StepType<any>: each type has its own options; the registry keeps them side by side.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly stepTypes?: readonly StepType<any>[];
+}
+
+/** Declares a step type with its options type inferred from the schema. */
+export function defineStepType<Schema extends z.ZodType>(
+  definition: Omit<StepType<z.output<Schema>>, "options"> & { options: Schema },
+): StepType<z.output<Schema>> {
+  return definition as StepType<z.output<Schema>>;
+}

@@ -1,0 +1,11 @@
+import type { OctoflowPlugin } from "../plugins/step-type.js";
+import { logStep } from "./log.js";
+import { noopStep } from "./noop.js";
+import { sleepStep } from "./sleep.js";
+import { taskStep } from "./task.js";
+
+/** The step types octoflow ships, registered through the same plugin API as anyone's. */
+export const builtinPlugin: OctoflowPlugin = {
+  name: "octoflow-builtin",
+  stepTypes: [noopStep, logStep, sleepStep, taskStep],
+};
