@@ -1,0 +1,50 @@
+import { RunEventBus } from "../model/events.js";
+import { PluginRegistry } from "../plugins/registry.js";
+import { RunService } from "../services/runs.js";
+import type { Settings } from "../services/settings.js";
+import { loadSettings } from "../services/settings.js";
+import { builtinPlugin } from "../steps/builtin-plugin.js";
+import { openSqliteStore } from "../store/sqlite/sqlite-store.js";
+import type { Store, StoredFlow } from "../store/store.js";
+
+/** Everything a command needs, opened once; `close` releases it in reverse order. */
+export interface App {
+  readonly settings: Settings;
+  readonly registry: PluginRegistry;
+  readonly events: RunEventBus;
+  readonly store: Store;
+  readonly runs: RunService;
+  close(): Promise<void>;
+}
+
+/** The registry of step types: built-ins first, through the plugin API like any other. */
+export function createRegistry(): PluginRegistry {
+  return new PluginRegistry().register(builtinPlugin);
+}
+
+/** Opens the store and services, and marks runs left behind by a dead process as FAILED. */
+export async function openApp(settings: Settings = loadSettings()): Promise<App> {
+  const registry = createRegistry();
+  const events = new RunEventBus();
+  const store = openSqliteStore(settings.databaseFile);
+  const runs = new RunService({ store, registry, events });
+  await runs.recoverOrphans();
+  return {
+    settings,
+    registry,
+    events,
+    store,
+    runs,
+    close: () => store.close(),
+  };
+}
+
+/** Maps step names to their result_key, from a stored flow definition. */
+export function resultKeys(flow: StoredFlow | undefined): Map<string, string> {
+  const steps = (flow?.definition as { steps?: { name?: unknown; result_key?: unknown }[] } | null)?.steps ?? [];
+  const keys = new Map<string, string>();
+  for (const step of steps) {
+    if (typeof step?.name === "string" && typeof step.result_key === "string") keys.set(step.name, step.result_key);
+  }
+  return keys;
+}
