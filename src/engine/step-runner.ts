@@ -103,6 +103,11 @@ function pickInput(run: RunContext, step: StepDefinition): unknown {
   const blockKey = (step.options as { data_key?: unknown } | undefined)?.data_key;
   const key = typeof blockKey === "string" ? blockKey : step.data_key;
   if (key === undefined) return undefined;
+  if (Array.isArray(key)) return Object.fromEntries(key.map((k) => [k, dataValue(run, k)]));
+  return dataValue(run, key as string);
+}
+
+function dataValue(run: RunContext, key: string): unknown {
   if (!Object.hasOwn(run.data, key)) {
     const present = Object.keys(run.data).slice(0, 20);
     throw new OctoflowError("STEP_FAILED", `data_key "${key}" is not in the run's data`, {

@@ -53,7 +53,10 @@ export const stepCommonShape = {
     .union([z.string(), z.boolean()])
     .optional()
     .meta({ description: 'Run only when this is true, e.g. "{{ issues | length > 0 }}".' }),
-  data_key: z.string().optional().meta({ description: "The key of the run's data the step takes as input." }),
+  data_key: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .meta({ description: "The key of the run's data the step takes as input; a list gives a mapping of those keys." }),
   result_key: z.string().optional().meta({ description: "Where the output lands in the run's data (default: the step name)." }),
   ignore_errors: z
     .array(z.string())

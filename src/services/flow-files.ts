@@ -19,5 +19,5 @@ export function resolveFlowPath(reference: string, settings: Settings): string {
 }
 
 function withExtensions(path: string): string[] {
-  return /\.(ya?ml|json)$/.test(path) ? [path] : [path, `${path}.yml`, `${path}.yaml`];
+  return /\.(ya?ml|json|m?js)$/.test(path) ? [path] : [path, `${path}.yml`, `${path}.yaml`];
 }
