@@ -1,0 +1,2 @@
+// Runs every benchmark in bench/ in turn.
+import "./engine.js";
