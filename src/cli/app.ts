@@ -1,6 +1,8 @@
 import { RunEventBus } from "../model/events.js";
 import { PluginRegistry } from "../plugins/registry.js";
 import { RunService } from "../services/runs.js";
+import type { SecretStore } from "../services/secrets.js";
+import { loadSecrets } from "../services/secrets.js";
 import type { Settings } from "../services/settings.js";
 import { loadSettings } from "../services/settings.js";
 import { builtinPlugin } from "../steps/builtin-plugin.js";
@@ -14,6 +16,7 @@ export interface App {
   readonly events: RunEventBus;
   readonly store: Store;
   readonly runs: RunService;
+  readonly secrets: SecretStore;
   close(): Promise<void>;
 }
 
@@ -26,8 +29,10 @@ export function createRegistry(): PluginRegistry {
 export async function openApp(settings: Settings = loadSettings()): Promise<App> {
   const registry = createRegistry();
   const events = new RunEventBus();
+  const secrets = loadSecrets(settings.secretsPath, process.env);
   const store = openSqliteStore(settings.databaseFile);
-  const runs = new RunService({ store, registry, events });
+  const paths = { data: settings.dataPath, flows: settings.flowsPath, templates: settings.templatesPath };
+  const runs = new RunService({ store, registry, events, secrets, redact: secrets.redact, paths });
   await runs.recoverOrphans();
   return {
     settings,
@@ -35,6 +40,7 @@ export async function openApp(settings: Settings = loadSettings()): Promise<App>
     events,
     store,
     runs,
+    secrets,
     close: () => store.close(),
   };
 }

@@ -35,7 +35,7 @@ describe("planRun", () => {
   it("selects only the named steps, and says what upstream they miss", () => {
     const plan = planRun(diamond, { only: ["d"] });
     expect(plan.steps).toEqual(["d"]);
-    expect(plan.missingUpstream.sort()).toEqual(["b", "c"]);
+    expect([...plan.missingUpstream].sort()).toEqual(["b", "c"]);
   });
 
   it("adds ancestors with withUpstream and descendants with withDownstream", () => {

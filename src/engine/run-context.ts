@@ -1,7 +1,7 @@
 import type { RunEventBus } from "../model/events.js";
 import type { FlowDefinition } from "../model/flow-schema.js";
 import type { PluginRegistry } from "../plugins/registry.js";
-import type { LogLevel, StepLogger } from "../plugins/step-type.js";
+import type { LogLevel, SecretResolver, StepLogger, StepPaths, SubflowRunner } from "../plugins/step-type.js";
 import type { Store } from "../store/store.js";
 
 /** Turns text that leaves the process into its safe form (secret values masked). */
@@ -23,6 +23,10 @@ export interface RunContext {
   /** Aborted when the run is cancelled. */
   readonly signal: AbortSignal;
   readonly redact: Redactor;
+  readonly paths: StepPaths;
+  readonly secrets: SecretResolver;
+  /** Sub-runs started by a step of this run are linked to it through `parentStep`. */
+  subflows(parentStep: string, signal: AbortSignal): SubflowRunner;
   readonly logs: RunLogWriter;
   /** Called by steps as they report progress (0 to 100). */
   reportProgress(step: string, percent: number): void;

@@ -237,6 +237,9 @@ async function runAttempt(
     },
     signal,
     flowDirectory: run.flowDirectory,
+    paths: run.paths,
+    secrets: run.secrets,
+    subflows: run.subflows(step.name, signal),
   };
   try {
     let output = await raceAbort(Promise.resolve().then(() => stepType.run({ input, options, context })), signal);

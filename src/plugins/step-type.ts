@@ -13,6 +13,34 @@ export interface StepLogger {
 /** How far a step has come: a fraction from 0 to 1, or counts from which it is derived. */
 export type StepProgress = number | { readonly done: number; readonly total: number; readonly unit?: string };
 
+/** A named credential from secrets.yml, the environment or a vault (seed 003). */
+export type Secret =
+  | { readonly name: string; readonly type: "credential"; readonly username: string; readonly password: string }
+  | { readonly name: string; readonly type: "token"; readonly token: string };
+
+/** Gives steps the secrets they name; the values never reach logs or errors (they are masked). */
+export interface SecretResolver {
+  /** Throws a clear error naming the secret when it does not exist. */
+  get(name: string): Secret;
+  names(): readonly { readonly name: string; readonly type: Secret["type"] }[];
+}
+
+/** Folders a step resolves relative paths against (seed 003's environment variables). */
+export interface StepPaths {
+  readonly data: string;
+  readonly flows: string;
+  readonly templates: string;
+}
+
+/** Starts other flows as sub-runs of the current run (the flow and flow_loop steps). */
+export interface SubflowRunner {
+  /**
+   * Runs the flow at `path` (relative to FLOWS_PATH) with `input` as its data, as a real run
+   * linked to this one; resolves with the sub-run's data, rejects when it does not complete.
+   */
+  run(path: string, input: unknown, options?: { readonly label?: string }): Promise<Readonly<Record<string, unknown>>>;
+}
+
 /** What a running step knows about where it runs. */
 export interface StepContext {
   readonly run: { readonly id: number; readonly flow: string };
@@ -31,6 +59,9 @@ export interface StepContext {
   readonly signal: AbortSignal;
   /** Where the flow file lives, to resolve paths a step names relative to it. */
   readonly flowDirectory: string | undefined;
+  readonly paths: StepPaths;
+  readonly secrets: SecretResolver;
+  readonly subflows: SubflowRunner;
 }
 
 export interface StepRunArgs<Options> {

@@ -3,17 +3,22 @@ import { dirname } from "node:path";
 import { executeRun } from "../engine/executor.js";
 import { planRun } from "../engine/planner.js";
 import type { Redactor } from "../engine/run-context.js";
-import { OctoflowError } from "../model/errors.js";
+import { NonRetriableError, OctoflowError } from "../model/errors.js";
 import type { RunEventBus } from "../model/events.js";
-import { loadFlowText } from "../model/flow-loader.js";
+import { loadFlowText, requireFlowFile } from "../model/flow-loader.js";
 import type { FlowDefinition } from "../model/flow-schema.js";
 import { validateFlow } from "../model/flow-validator.js";
 import type { PluginRegistry } from "../plugins/registry.js";
+import type { SecretResolver, StepPaths, SubflowRunner } from "../plugins/step-type.js";
+import { resolveUnder } from "./safe-path.js";
+import { emptySecrets } from "./secrets.js";
 import type { RunRecord, RunSelection, Store } from "../store/store.js";
 import { prepareInput } from "./flow-input.js";
 
 /** A run that a dead process left behind is noticed once its heartbeat is this old. */
 const STALE_HEARTBEAT_MS = 60_000;
+/** Sub-flows calling sub-flows deeper than this fail: almost always a flow that calls itself. */
+export const MAX_SUBFLOW_DEPTH = 10;
 
 export interface LaunchRequest {
   readonly flow: FlowDefinition;
@@ -30,13 +35,19 @@ export interface StartedRun {
   readonly run: RunRecord;
   /** Settles with the final run record. */
   readonly done: Promise<RunRecord>;
+  /** The run's data (input and step outputs), complete once `done` settles. */
+  readonly data: Readonly<Record<string, unknown>>;
 }
 
 export interface RunServiceOptions {
   readonly store: Store;
   readonly registry: PluginRegistry;
   readonly events: RunEventBus;
+  /** Masks secret values in text that leaves the process (default: none to mask). */
   readonly redact?: Redactor;
+  readonly secrets?: SecretResolver;
+  /** Default: folders under ./data. */
+  readonly paths?: StepPaths;
 }
 
 /**
@@ -49,6 +60,8 @@ export interface RunServiceOptions {
 export class RunService {
   readonly #options: RunServiceOptions;
   readonly #controllers = new Map<number, AbortController>();
+  /** How deep each sub-run this process runs is nested under its top-level run. */
+  readonly #depth = new Map<number, number>();
   /** `host:pid`, written on the runs this process owns. */
   readonly owner = `${hostname()}:${process.pid}`;
 
@@ -81,7 +94,9 @@ export class RunService {
     await store.transitionRun(run.id, "start", { owner: this.owner });
     this.#options.events.emit({ type: "run", runId: run.id, state: "RUNNING", at: new Date().toISOString() });
     const started = (await store.getRun(run.id)) as RunRecord;
-    return { run: started, done: this.#execute(started, request.flow, { ...input.args }) };
+    const data = { ...input.args };
+    if (request.parent) this.#depth.set(run.id, (this.#depth.get(request.parent.runId) ?? 0) + 1);
+    return { run: started, data, done: this.#execute(started, request.flow, data) };
   }
 
   /** Goes on with a FAILED or CANCELLED run from its completed steps. */
@@ -111,7 +126,7 @@ export class RunService {
     }
     this.#options.events.emit({ type: "run", runId, state: "RUNNING", at: new Date().toISOString() });
     const resumed = (await store.getRun(runId)) as RunRecord;
-    return { run: resumed, done: this.#execute(resumed, flow, data) };
+    return { run: resumed, data, done: this.#execute(resumed, flow, data) };
   }
 
   /** Cancels a run this process is executing; returns false if it runs elsewhere or has ended. */
@@ -161,12 +176,52 @@ export class RunService {
           data,
           signal: controller.signal,
           redact: this.#options.redact ?? ((text) => text),
+          paths: this.#paths(),
+          secrets: this.#options.secrets ?? emptySecrets,
+          subflows: (parentStep, signal) => this.#subflowRunner(run.id, parentStep, signal),
         },
         this.owner,
       );
     } finally {
       this.#controllers.delete(run.id);
+      this.#depth.delete(run.id);
     }
+  }
+
+  #paths(): StepPaths {
+    return this.#options.paths ?? { data: "data", flows: "data/flows", templates: "data/templates" };
+  }
+
+  #subflowRunner(parentRunId: number, parentStep: string, signal: AbortSignal): SubflowRunner {
+    return {
+      run: async (path, input) => {
+        const depth = (this.#depth.get(parentRunId) ?? 0) + 1;
+        if (depth > MAX_SUBFLOW_DEPTH) {
+          throw new NonRetriableError(`sub-flow ${path} would be nested ${depth} levels deep, more than the limit of ${MAX_SUBFLOW_DEPTH}`, {
+            hint: "a flow probably calls itself; check the `path` of its flow and flow_loop steps",
+          });
+        }
+        const file = resolveUnder(this.#paths().flows, path, "FLOWS_PATH");
+        const flow = await requireFlowFile(file, this.#options.registry);
+        const args = input !== null && typeof input === "object" && !Array.isArray(input) ? (input as Record<string, unknown>) : { data: input };
+        const started = await this.launch({ flow, args, trigger: "subflow", parent: { runId: parentRunId, step: parentStep } });
+        const onAbort = (): void => void this.cancel(started.run.id, "the parent run was cancelled");
+        signal.addEventListener("abort", onAbort, { once: true });
+        let final: RunRecord;
+        try {
+          final = await started.done;
+        } finally {
+          signal.removeEventListener("abort", onAbort);
+        }
+        if (signal.aborted) throw signal.reason;
+        if (final.state !== "COMPLETED") {
+          throw new OctoflowError("STEP_FAILED", `sub-flow ${flow.name} (run ${final.id}) ended ${final.state}${final.error ? `: ${final.error}` : ""}`, {
+            hint: `see it with \`octoflow runs show ${final.id}\``,
+          });
+        }
+        return started.data;
+      },
+    };
   }
 
   async #flowInput(request: LaunchRequest): Promise<{ id: number; args: Readonly<Record<string, unknown>> }> {
