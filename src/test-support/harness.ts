@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
@@ -10,6 +10,7 @@ import { PluginRegistry } from "../plugins/registry.js";
 import { defineStepType } from "../plugins/step-type.js";
 import type { OctoflowPlugin } from "../plugins/step-type.js";
 import { RunService } from "../services/runs.js";
+import type { SecretStore } from "../services/secrets.js";
 import { builtinPlugin } from "../steps/builtin-plugin.js";
 import { openSqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { SqliteStore } from "../store/sqlite/sqlite-store.js";
@@ -74,16 +75,30 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** A store in a fresh temporary directory, the built-in and test step types, and a run service. */
-export function createHarness(): Harness {
+export interface HarnessOptions {
+  /** More plugins to register after the built-in and test step types. */
+  readonly plugins?: readonly OctoflowPlugin[];
+  readonly secrets?: SecretStore;
+}
+
+/**
+ * A store in a fresh temporary directory (also DATA_PATH, with flows/ and templates/ under it),
+ * the built-in and test step types, and a run service.
+ */
+export function createHarness(options: HarnessOptions = {}): Harness {
   const dir = mkdtempSync(join(tmpdir(), "octoflow-test-"));
+  const paths = { data: dir, flows: join(dir, "flows"), templates: join(dir, "templates") };
+  mkdirSync(paths.flows);
+  mkdirSync(paths.templates);
   const store = openSqliteStore(join(dir, "octoflow.db"));
   const state = { calls: new Map<string, number>(), running: 0, maxRunning: 0 };
   const registry = new PluginRegistry().register(builtinPlugin).register(testPlugin(state));
+  for (const plugin of options.plugins ?? []) registry.register(plugin);
   const bus = new RunEventBus();
   const events: RunEvent[] = [];
   bus.subscribe((event) => events.push(event));
-  const runs = new RunService({ store, registry, events: bus });
+  const secrets = options.secrets;
+  const runs = new RunService({ store, registry, events: bus, paths, ...(secrets ? { secrets, redact: secrets.redact } : {}) });
   return {
     dir,
     store,
