@@ -1,5 +1,7 @@
 import { RunEventBus } from "../model/events.js";
 import { PluginRegistry } from "../plugins/registry.js";
+import { loadConfigFile, loadPlugins } from "../services/config-file.js";
+import type { ConfigFile } from "../services/config-file.js";
 import { RunService } from "../services/runs.js";
 import type { SecretStore } from "../services/secrets.js";
 import { loadSecrets } from "../services/secrets.js";
@@ -17,6 +19,7 @@ export interface App {
   readonly store: Store;
   readonly runs: RunService;
   readonly secrets: SecretStore;
+  readonly config: ConfigFile;
   close(): Promise<void>;
 }
 
@@ -25,9 +28,17 @@ export function createRegistry(): PluginRegistry {
   return new PluginRegistry().register(builtinPlugin);
 }
 
+/** The built-in step types plus the plugins config.yml names. */
+export async function createConfiguredRegistry(settings: Settings, config: ConfigFile): Promise<PluginRegistry> {
+  const registry = createRegistry();
+  await loadPlugins(config.plugins, settings.dataPath, registry);
+  return registry;
+}
+
 /** Opens the store and services, and marks runs left behind by a dead process as FAILED. */
 export async function openApp(settings: Settings = loadSettings()): Promise<App> {
-  const registry = createRegistry();
+  const config = loadConfigFile(settings.configFile);
+  const registry = await createConfiguredRegistry(settings, config);
   const events = new RunEventBus();
   const secrets = loadSecrets(settings.secretsPath, process.env);
   const store = openSqliteStore(settings.databaseFile);
@@ -41,6 +52,7 @@ export async function openApp(settings: Settings = loadSettings()): Promise<App>
     store,
     runs,
     secrets,
+    config,
     close: () => store.close(),
   };
 }

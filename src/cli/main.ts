@@ -1,13 +1,20 @@
 import { Command, Option } from "commander";
 import { loadSettings } from "../services/settings.js";
 import type { App } from "./app.js";
-import { createRegistry, openApp } from "./app.js";
+import { createConfiguredRegistry, openApp } from "./app.js";
+import { loadConfigFile } from "../services/config-file.js";
 import { graphCommand, planCommand, schemaCommand, stepTypesCommand, validateCommand } from "./commands/inspect.js";
 import { resumeCommand, runCommand } from "./commands/run.js";
 import { listRunsCommand, runLogsCommand, showRunCommand } from "./commands/runs.js";
 import { EXIT, parseId, reportError } from "./output.js";
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** Settings and step types (with configured plugins) for commands that need no store. */
+async function offline() {
+  const settings = loadSettings();
+  return { settings, registry: await createConfiguredRegistry(settings, loadConfigFile(settings.configFile)) };
+}
 
 const ENVIRONMENT_HELP = `
 Environment (all optional, seed 003):
@@ -75,9 +82,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .argument("<flow...>", "flow files")
     .option("--json", "print the diagnostics as JSON")
     .action(
-      withoutStore((flows: string[], options: { json?: boolean }) =>
-        validateCommand({ settings: loadSettings(), registry: createRegistry() }, flows, options),
-      ),
+      withoutStore(async (flows: string[], options: { json?: boolean }) => validateCommand(await offline(), flows, options)),
     );
 
   program
@@ -109,13 +114,13 @@ export function buildProgram(setCode: (code: number) => void): Command {
   program
     .command("schema")
     .description("print the JSON Schema of flow files (for editors)")
-    .action(withoutStore(() => schemaCommand({ registry: createRegistry() })));
+    .action(withoutStore(async () => schemaCommand(await offline())));
 
   program
     .command("step-types")
     .description("list the step types that flows can use")
     .option("--json", "print as JSON")
-    .action(withoutStore((options: { json?: boolean }) => stepTypesCommand({ registry: createRegistry() }, options)));
+    .action(withoutStore(async (options: { json?: boolean }) => stepTypesCommand(await offline(), options)));
 
   const runs = program.command("runs").description("look at runs kept in the store");
   runs

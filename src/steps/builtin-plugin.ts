@@ -1,4 +1,9 @@
 import type { OctoflowPlugin } from "../plugins/step-type.js";
+import { flowStep } from "./flow.js";
+import { flowLoopStep } from "./flow-loop.js";
+import { jinjaStep } from "./jinja.js";
+import { jiraNamesMergeStep } from "./jira-names-merge.js";
+import { jqStep } from "./jq.js";
 import { logStep } from "./log.js";
 import { noopStep } from "./noop.js";
 import { sleepStep } from "./sleep.js";
@@ -7,5 +12,5 @@ import { taskStep } from "./task.js";
 /** The step types octoflow ships, registered through the same plugin API as anyone's. */
 export const builtinPlugin: OctoflowPlugin = {
   name: "octoflow-builtin",
-  stepTypes: [noopStep, logStep, sleepStep, taskStep],
+  stepTypes: [noopStep, logStep, sleepStep, taskStep, jqStep, jinjaStep, flowStep, flowLoopStep, jiraNamesMergeStep],
 };
