@@ -59,12 +59,12 @@ steps:
 `);
     expect(found).toEqual([
       expect.stringMatching(/^flow.yml:4:11 steps\[0\]\.type: unknown step type "jqq".*\n    hint: known step types: .*log.*noop/s),
+      expect.stringMatching(/^flow.yml:7:10 steps\[1\]\.log\.message: missing required field "message"\n    hint: add it \(text\)/),
       expect.stringMatching(/^flow.yml:7:12 steps\[1\]\.log\.mesage: unknown field "mesage"/),
-      expect.stringMatching(/^flow.yml:7:10 steps\[1\]\.log\.message: missing required field "message"/),
-      expect.stringMatching(/^flow.yml:10:5 steps\[3\]\.retyr: unknown field "retyr" — did you mean "retry"\?/),
-      expect.stringMatching(/^flow.yml:14:23 steps\[4\]\.retry\.attempts: expected a whole number, got text "many"|expected a number/),
+      expect.stringMatching(/^flow.yml:10:5 steps\[2\]\.retyr: unknown field "retyr" — did you mean "retry"\?\n    hint: fields allowed here: name, type/),
+      "flow.yml:14:24 steps[3].retry.attempts: expected a number, got text \"many\"",
       expect.stringMatching(/^flow.yml:8:11 steps\[2\]\.name: duplicate step name "two" \(also step 2\)/),
-      expect.stringMatching(/^flow.yml:13:13 steps\[4\]\.needs\[0\]: needs "tow", but no step has that name — did you mean "two"\?/),
+      expect.stringMatching(/^flow.yml:13:13 steps\[3\]\.needs\[0\]: needs "tow", but no step has that name — did you mean "two"\?/),
     ]);
   });
 

@@ -175,10 +175,12 @@ function checkNames(rawSteps: unknown, report: Report): void {
     .map((step, index) => ({ index, step: step as { name?: unknown; needs?: unknown } }))
     .filter(({ step }) => step !== null && typeof step === "object" && typeof step.name === "string");
   const firstIndex = new Map<string, number>();
+  let duplicates = false;
   for (const { index, step } of named) {
     const name = step.name as string;
     const first = firstIndex.get(name);
     if (first !== undefined) {
+      duplicates = true;
       report(["steps", index, "name"], `duplicate step name "${name}" (also step ${first + 1})`, "give every step its own name");
     } else firstIndex.set(name, index);
   }
@@ -195,6 +197,8 @@ function checkNames(rawSteps: unknown, report: Report): void {
       );
     });
   }
+  // With duplicate names the graph is ambiguous; the duplicates are reported already.
+  if (duplicates) return;
   const graph = buildFlowGraph(
     named.map(({ step }) => ({ name: step.name as string, needs: Array.isArray(step.needs) ? (step.needs as string[]) : undefined })),
   );
