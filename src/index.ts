@@ -4,7 +4,15 @@
  */
 export { all, flow, step, task, StepNode } from "./model/code-api.js";
 export { defineStepType } from "./plugins/step-type.js";
-export type { OctoflowPlugin, StepContext, StepRunArgs, StepType, StepLogger, StepProgress, OptionProblem } from "./plugins/step-type.js";
+export type {
+  OctoflowPlugin,
+  StepContext,
+  StepRunArgs,
+  StepType,
+  StepLogger,
+  StepProgress,
+  OptionProblem,
+} from "./plugins/step-type.js";
 export { PluginRegistry } from "./plugins/registry.js";
 export { OctoflowError, NonRetriableError, RetryAfterError } from "./model/errors.js";
 export type { ErrorCode } from "./model/errors.js";

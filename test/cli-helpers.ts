@@ -19,7 +19,11 @@ export function tempDataPath(): string {
 }
 
 /** Starts the real CLI (built into dist/ by `npm test`) as a child process. */
-export function startCli(args: readonly string[], dataPath: string, env: Record<string, string> = {}): ChildProcess {
+export function startCli(
+  args: readonly string[],
+  dataPath: string,
+  env: Record<string, string> = {},
+): ChildProcess {
   return spawn(process.execPath, [bin, ...args], {
     cwd: repoRoot,
     env: { ...process.env, DATA_PATH: dataPath, NO_COLOR: "1", ...env },
@@ -32,10 +36,16 @@ export function collect(child: ChildProcess): Promise<CliResult> {
   let stderr = "";
   child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolvePromise) => child.on("close", (code) => resolvePromise({ code, stdout, stderr })));
+  return new Promise((resolvePromise) =>
+    child.on("close", (code) => resolvePromise({ code, stdout, stderr })),
+  );
 }
 
-export function cli(args: readonly string[], dataPath: string, env: Record<string, string> = {}): Promise<CliResult> {
+export function cli(
+  args: readonly string[],
+  dataPath: string,
+  env: Record<string, string> = {},
+): Promise<CliResult> {
   return collect(startCli(args, dataPath, env));
 }
 

@@ -19,7 +19,10 @@ steps:
   - { name: after, type: noop }
 `,
   );
-  writeFileSync(join(flows, "boom.js"), `export default () => { throw new Error("the warehouse is closed"); };\n`);
+  writeFileSync(
+    join(flows, "boom.js"),
+    `export default () => { throw new Error("the warehouse is closed"); };\n`,
+  );
   writeFileSync(
     join(flows, "broken.yml"),
     `name: broken
@@ -76,7 +79,9 @@ describe("octoflow CLI", () => {
     expect(result.code).toBe(0);
     const run = JSON.parse(result.stdout);
     expect(run).toMatchObject({ flow: "orders", state: "COMPLETED", progress: 100, errors: [] });
-    expect(run.steps.map((s: { name: string; state: string; attempts: number }) => [s.name, s.state, s.attempts])).toEqual([
+    expect(
+      run.steps.map((s: { name: string; state: string; attempts: number }) => [s.name, s.state, s.attempts]),
+    ).toEqual([
       ["orders", "COMPLETED", 1],
       ["totals", "COMPLETED", 1],
     ]);
@@ -108,8 +113,12 @@ describe("octoflow CLI", () => {
   it("validates with file, line, column and hints, exit 2", async () => {
     const result = await cli(["validate", join(flows, "broken.yml")], data);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`${join(flows, "broken.yml")}:4:11 steps[0].type: unknown step type "sleeep" — did you mean "sleep"?`);
-    expect(result.stderr).toMatch(/broken\.yml:7:13 steps\[1\]\.needs\[0\]: needs "zzz", but no step has that name/);
+    expect(result.stderr).toContain(
+      `${join(flows, "broken.yml")}:4:11 steps[0].type: unknown step type "sleeep" — did you mean "sleep"?`,
+    );
+    expect(result.stderr).toMatch(
+      /broken\.yml:7:13 steps\[1\]\.needs\[0\]: needs "zzz", but no step has that name/,
+    );
     expect(result.stderr).not.toMatch(/at .*\.js:\d+/);
     const ok = await cli(["validate", "examples/hello.yml", "examples/parallel.yml"], data);
     expect(ok.code).toBe(0);
@@ -129,7 +138,10 @@ describe("octoflow CLI", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("group 1 (2 in parallel):");
     expect(result.stdout).toContain("merge (log) after extract_orders, extract_customers");
-    const subset = JSON.parse((await cli(["plan", "examples/parallel.yml", "--only", "merge", "--with-downstream", "--json"], data)).stdout);
+    const subset = JSON.parse(
+      (await cli(["plan", "examples/parallel.yml", "--only", "merge", "--with-downstream", "--json"], data))
+        .stdout,
+    );
     expect(subset.groups).toEqual([["merge"], ["report", "notify"]]);
     expect(subset.missingUpstream.sort()).toEqual(["extract_customers", "extract_orders"]);
   });
@@ -148,7 +160,21 @@ describe("octoflow CLI", () => {
     const schema = JSON.parse((await cli(["schema"], data)).stdout);
     expect(schema.$schema).toContain("2020-12");
     const stepBranches = schema.properties.steps.items.anyOf;
-    expect(stepBranches.map((b: { properties: { type: { const: string } } }) => b.properties.type.const)).toEqual(["log", "noop", "sleep", "task"]);
+    expect(
+      stepBranches.map((b: { properties: { type: { const: string } } }) => b.properties.type.const),
+    ).toEqual([
+      "file",
+      "flow",
+      "flow_loop",
+      "jinja",
+      "jira_names_merge",
+      "jq",
+      "log",
+      "noop",
+      "rest",
+      "sleep",
+      "task",
+    ]);
   });
 
   it("lists, shows and prints the logs of runs", async () => {
@@ -189,9 +215,15 @@ describe("octoflow CLI", () => {
     const list = JSON.parse((await cli(["runs", "list", "--flow", "resumable", "--json"], data)).stdout);
     const killed = list[0];
     expect(killed.state).toBe("FAILED");
-    expect(killed.error).toMatch(/stopped while this run was RUNNING \(killed or crashed\); resume it with `octoflow resume \d+`/);
+    expect(killed.error).toMatch(
+      /stopped while this run was RUNNING \(killed or crashed\); resume it with `octoflow resume \d+`/,
+    );
     const interrupted = JSON.parse((await cli(["runs", "show", String(killed.id), "--json"], data)).stdout);
-    expect(interrupted.steps.map((s: { state: string }) => s.state)).toEqual(["COMPLETED", "FAILED", "READY"]);
+    expect(interrupted.steps.map((s: { state: string }) => s.state)).toEqual([
+      "COMPLETED",
+      "FAILED",
+      "READY",
+    ]);
 
     writeFileSync(gate, "");
     const result = await cli(["resume", String(killed.id), "--json"], data);
@@ -199,6 +231,10 @@ describe("octoflow CLI", () => {
     expect(JSON.parse(result.stdout).state).toBe("COMPLETED");
     expect(readFileSync(countFile, "utf8")).toBe("first\nlast\n");
     const shown = JSON.parse((await cli(["runs", "show", String(killed.id), "--json"], data)).stdout);
-    expect(shown.steps.map((s: { state: string }) => s.state)).toEqual(["COMPLETED", "COMPLETED", "COMPLETED"]);
+    expect(shown.steps.map((s: { state: string }) => s.state)).toEqual([
+      "COMPLETED",
+      "COMPLETED",
+      "COMPLETED",
+    ]);
   });
 });

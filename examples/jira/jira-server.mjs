@@ -10,7 +10,10 @@ export const ISSUES = [
 ];
 
 /** Starts the server; resolves with it and its base URL. Checks Basic auth when `credentials` is set. */
-export function startJiraServer(port = 0, credentials = { username: "octo-bot", password: "example-password-123" }) {
+export function startJiraServer(
+  port = 0,
+  credentials = { username: "octo-bot", password: "example-password-123" },
+) {
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://localhost");
     const expected = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
@@ -38,7 +41,9 @@ export function startJiraServer(port = 0, credentials = { username: "octo-bot", 
           status: { name: issue.status },
         },
       })),
-      ...(withNames ? { names: { summary: "Summary", customfield_10016: "Story Points", status: "Status" } } : {}),
+      ...(withNames
+        ? { names: { summary: "Summary", customfield_10016: "Story Points", status: "Status" } }
+        : {}),
     };
     response.writeHead(200, { "content-type": "application/json;charset=UTF-8" });
     response.end(JSON.stringify(body));

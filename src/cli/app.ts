@@ -29,7 +29,10 @@ export function createRegistry(): PluginRegistry {
 }
 
 /** The built-in step types plus the plugins config.yml names. */
-export async function createConfiguredRegistry(settings: Settings, config: ConfigFile): Promise<PluginRegistry> {
+export async function createConfiguredRegistry(
+  settings: Settings,
+  config: ConfigFile,
+): Promise<PluginRegistry> {
   const registry = createRegistry();
   await loadPlugins(config.plugins, settings.dataPath, registry);
   return registry;
@@ -59,10 +62,12 @@ export async function openApp(settings: Settings = loadSettings()): Promise<App>
 
 /** Maps step names to their result_key, from a stored flow definition. */
 export function resultKeys(flow: StoredFlow | undefined): Map<string, string> {
-  const steps = (flow?.definition as { steps?: { name?: unknown; result_key?: unknown }[] } | null)?.steps ?? [];
+  const steps =
+    (flow?.definition as { steps?: { name?: unknown; result_key?: unknown }[] } | null)?.steps ?? [];
   const keys = new Map<string, string>();
   for (const step of steps) {
-    if (typeof step?.name === "string" && typeof step.result_key === "string") keys.set(step.name, step.result_key);
+    if (typeof step?.name === "string" && typeof step.result_key === "string")
+      keys.set(step.name, step.result_key);
   }
   return keys;
 }

@@ -3,7 +3,13 @@ import { loadSettings } from "../services/settings.js";
 import type { App } from "./app.js";
 import { createConfiguredRegistry, openApp } from "./app.js";
 import { loadConfigFile } from "../services/config-file.js";
-import { graphCommand, planCommand, schemaCommand, stepTypesCommand, validateCommand } from "./commands/inspect.js";
+import {
+  graphCommand,
+  planCommand,
+  schemaCommand,
+  stepTypesCommand,
+  validateCommand,
+} from "./commands/inspect.js";
 import { resumeCommand, runCommand } from "./commands/run.js";
 import { listRunsCommand, runLogsCommand, showRunCommand } from "./commands/runs.js";
 import { EXIT, parseId, reportError } from "./output.js";
@@ -13,7 +19,10 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 /** Settings and step types (with configured plugins) for commands that need no store. */
 async function offline() {
   const settings = loadSettings();
-  return { settings, registry: await createConfiguredRegistry(settings, loadConfigFile(settings.configFile)) };
+  return {
+    settings,
+    registry: await createConfiguredRegistry(settings, loadConfigFile(settings.configFile)),
+  };
 }
 
 const ENVIRONMENT_HELP = `
@@ -36,7 +45,8 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .showHelpAfterError("(add --help for usage)")
     .addHelpText("after", ENVIRONMENT_HELP);
 
-  const withApp = (action: (app: App, ...args: never[]) => Promise<number>) =>
+  const withApp =
+    (action: (app: App, ...args: never[]) => Promise<number>) =>
     async (...args: unknown[]): Promise<void> => {
       const app = await openApp();
       try {
@@ -45,7 +55,8 @@ export function buildProgram(setCode: (code: number) => void): Command {
         await app.close();
       }
     };
-  const withoutStore = (action: (...args: never[]) => Promise<number> | number) =>
+  const withoutStore =
+    (action: (...args: never[]) => Promise<number> | number) =>
     async (...args: unknown[]): Promise<void> => {
       setCode(await (action as (...rest: unknown[]) => Promise<number> | number)(...args));
     };
@@ -66,7 +77,11 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .option("--with-downstream", "with --only: also run the steps that depend on them")
     .option("--json", "print the final run as JSON on stdout")
     .option("-q, --quiet", "print nothing but errors")
-    .action(withApp((app: App, flow: string, options: Parameters<typeof runCommand>[2]) => runCommand(app, flow, options)));
+    .action(
+      withApp((app: App, flow: string, options: Parameters<typeof runCommand>[2]) =>
+        runCommand(app, flow, options),
+      ),
+    );
 
   program
     .command("resume")
@@ -74,7 +89,11 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .argument("<run>", "run id")
     .option("--json", "print the final run as JSON on stdout")
     .option("-q, --quiet", "print nothing but errors")
-    .action(withApp((app: App, run: string, options: { json?: boolean; quiet?: boolean }) => resumeCommand(app, parseId(run), options)));
+    .action(
+      withApp((app: App, run: string, options: { json?: boolean; quiet?: boolean }) =>
+        resumeCommand(app, parseId(run), options),
+      ),
+    );
 
   program
     .command("validate")
@@ -82,7 +101,9 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .argument("<flow...>", "flow files")
     .option("--json", "print the diagnostics as JSON")
     .action(
-      withoutStore(async (flows: string[], options: { json?: boolean }) => validateCommand(await offline(), flows, options)),
+      withoutStore(async (flows: string[], options: { json?: boolean }) =>
+        validateCommand(await offline(), flows, options),
+      ),
     );
 
   program
@@ -94,8 +115,12 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .option("--with-downstream", "with --only: add the steps that depend on them")
     .option("--json", "print the plan as JSON")
     .action(
-      withApp((app: App, flow: string, options: { json?: boolean; only?: string[]; withUpstream?: boolean; withDownstream?: boolean }) =>
-        planCommand(app, flow, selection(options), options),
+      withApp(
+        (
+          app: App,
+          flow: string,
+          options: { json?: boolean; only?: string[]; withUpstream?: boolean; withDownstream?: boolean },
+        ) => planCommand(app, flow, selection(options), options),
       ),
     );
 
@@ -107,7 +132,10 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .option("--run <id>", "draw this run instead of a flow file")
     .action(
       withApp((app: App, flow: string | undefined, options: { format: string; run?: string }) =>
-        graphCommand(app, flow, { format: options.format, ...(options.run === undefined ? {} : { run: parseId(options.run) }) }),
+        graphCommand(app, flow, {
+          format: options.format,
+          ...(options.run === undefined ? {} : { run: parseId(options.run) }),
+        }),
       ),
     );
 
@@ -131,20 +159,30 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .option("--limit <n>", "how many (default 20)")
     .option("--before <id>", "runs older than this id (next page)")
     .option("--json", "print as JSON")
-    .action(withApp((app: App, options: Parameters<typeof listRunsCommand>[1]) => listRunsCommand(app, options)));
+    .action(
+      withApp((app: App, options: Parameters<typeof listRunsCommand>[1]) => listRunsCommand(app, options)),
+    );
   runs
     .command("show")
     .description("show a run: its steps, attempts, errors and sub-runs")
     .argument("<run>", "run id")
     .option("--json", "print as JSON")
-    .action(withApp((app: App, run: string, options: { json?: boolean }) => showRunCommand(app, parseId(run), options)));
+    .action(
+      withApp((app: App, run: string, options: { json?: boolean }) =>
+        showRunCommand(app, parseId(run), options),
+      ),
+    );
   runs
     .command("logs")
     .description("print a run's log lines")
     .argument("<run>", "run id")
     .option("-f, --follow", "keep printing until the run ends")
     .option("--json", "one JSON object per line")
-    .action(withApp((app: App, run: string, options: { follow?: boolean; json?: boolean }) => runLogsCommand(app, parseId(run), options)));
+    .action(
+      withApp((app: App, run: string, options: { follow?: boolean; json?: boolean }) =>
+        runLogsCommand(app, parseId(run), options),
+      ),
+    );
 
   return program;
 }
@@ -160,7 +198,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     const commanderCode = (error as { code?: string }).code;
     if (typeof commanderCode === "string" && commanderCode.startsWith("commander.")) {
-      return commanderCode === "commander.helpDisplayed" || commanderCode === "commander.version" || commanderCode === "commander.help"
+      return commanderCode === "commander.helpDisplayed" ||
+        commanderCode === "commander.version" ||
+        commanderCode === "commander.help"
         ? EXIT.ok
         : EXIT.usage;
     }

@@ -3,8 +3,10 @@ import { OctoflowError, coerceError } from "../model/errors.js";
 /** Exit codes of the CLI. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, notFound: 3, cancelled: 130 } as const;
 
-export const out = (text: string): void => void process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
-export const err = (text: string): void => void process.stderr.write(text.endsWith("\n") ? text : `${text}\n`);
+export const out = (text: string): void =>
+  void process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+export const err = (text: string): void =>
+  void process.stderr.write(text.endsWith("\n") ? text : `${text}\n`);
 
 export function printJson(value: unknown): void {
   out(JSON.stringify(value, null, 2));
@@ -16,7 +18,8 @@ export function reportError(thrown: unknown): number {
   if (error instanceof OctoflowError) {
     err(`error: ${error.describe()}`);
     if (error.code === "FLOW_NOT_FOUND" || error.code === "RUN_NOT_FOUND") return EXIT.notFound;
-    if (error.code === "FLOW_INVALID" || error.code === "INPUT_INVALID" || error.code === "CONFIG_INVALID") return EXIT.usage;
+    if (error.code === "FLOW_INVALID" || error.code === "INPUT_INVALID" || error.code === "CONFIG_INVALID")
+      return EXIT.usage;
     return EXIT.failed;
   }
   err(`error: ${error.message}`);
@@ -28,7 +31,9 @@ export function reportError(thrown: unknown): number {
 export function parseId(text: string, what = "run id"): number {
   const id = Number(text);
   if (!Number.isInteger(id) || id <= 0) {
-    throw new OctoflowError("INPUT_INVALID", `"${text}" is not a ${what}`, { hint: `give the ${what} as a whole number` });
+    throw new OctoflowError("INPUT_INVALID", `"${text}" is not a ${what}`, {
+      hint: `give the ${what} as a whole number`,
+    });
   }
   return id;
 }

@@ -24,11 +24,16 @@ export function plainDisplay(write: (line: string) => void): ProgressDisplay {
     onEvent(event) {
       if (event.type === "step") {
         if (event.state === "RUNNING") started.set(event.step, Date.now());
-        const took = started.has(event.step) && event.state !== "RUNNING" ? ` (${formatDuration(Date.now() - (started.get(event.step) as number))})` : "";
+        const took =
+          started.has(event.step) && event.state !== "RUNNING"
+            ? ` (${formatDuration(Date.now() - (started.get(event.step) as number))})`
+            : "";
         const error = event.error && event.state !== "CANCELLED" ? `: ${event.error}` : "";
         write(`${SYMBOLS[event.state]} ${event.step} ${event.state}${took}${error}`);
       } else if (event.type === "log") {
-        write(`  ${event.level.padEnd(5)} ${event.step ? `[${event.step}${event.item === undefined ? "" : `#${event.item}`}] ` : ""}${event.message}`);
+        write(
+          `  ${event.level.padEnd(5)} ${event.step ? `[${event.step}${event.item === undefined ? "" : `#${event.item}`}] ` : ""}${event.message}`,
+        );
       }
     },
     finish() {},
@@ -54,7 +59,9 @@ export function terminalDisplay(stream: NodeJS.WriteStream, flow: string, runId:
     const filled = Math.round((progress / 100) * width);
     const panel = [
       `run ${runId} ${flow} [${"█".repeat(filled)}${"░".repeat(width - filled)}] ${progress.toFixed(0)}% ${formatDuration(Date.now() - started)}`,
-      ...[...running.entries()].slice(0, 8).map(([name, since]) => `  ▶ ${name} ${formatDuration(Date.now() - since)}`),
+      ...[...running.entries()]
+        .slice(0, 8)
+        .map(([name, since]) => `  ▶ ${name} ${formatDuration(Date.now() - since)}`),
     ];
     if (running.size > 8) panel.push(`  … and ${running.size - 8} more running`);
     let out = drawnLines > 0 ? `\x1b[${drawnLines}F\x1b[0J` : "";

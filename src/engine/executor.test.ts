@@ -20,23 +20,31 @@ async function run(yaml: string, args: Record<string, unknown> = {}, selection =
 
 describe("executeRun", () => {
   it("runs steps in file order and passes data by result_key and data_key", async () => {
-    const { final, steps } = await run(`
+    const { final, steps } = await run(
+      `
 name: chain
 steps:
   - { name: a, type: echo, echo: { greeting: "hello {{ who }}" }, result_key: first }
   - { name: b, type: noop, data_key: first }
   - { name: c, type: echo, echo: { said: "{{ first.greeting }}", count: "{{ [1, 2, 3] | length }}" } }
-`, { who: "octo" });
+`,
+      { who: "octo" },
+    );
     expect(final.state).toBe("COMPLETED");
     expect(final.progress).toBe(100);
     expect(steps.get("b")?.output).toEqual({ greeting: "hello octo" });
     expect(steps.get("c")?.output).toEqual({ said: "hello octo", count: 3 });
-    const order = h.events.filter((e) => e.type === "step" && e.state === "RUNNING").map((e) => (e as { step: string }).step);
+    const order = h.events
+      .filter((e) => e.type === "step" && e.state === "RUNNING")
+      .map((e) => (e as { step: string }).step);
     expect(order).toEqual(["a", "b", "c"]);
   });
 
   it("runs independent steps in parallel up to the flow's concurrency", async () => {
-    const fanOut = Array.from({ length: 10 }, (_, i) => `  - { name: s${i}, type: busy, busy: { ms: 30 }, needs: [] }`).join("\n");
+    const fanOut = Array.from(
+      { length: 10 },
+      (_, i) => `  - { name: s${i}, type: busy, busy: { ms: 30 }, needs: [] }`,
+    ).join("\n");
     const { final } = await run(`name: wide\nconcurrency: 3\nsteps:\n${fanOut}\n`);
     expect(final.state).toBe("COMPLETED");
     expect(h.state.maxRunning).toBe(3);
@@ -186,7 +194,13 @@ steps:
     const final = await started.done;
     expect(final.state).toBe("CANCELLED");
     const steps = new Map((await h.store.getRunSteps(final.id)).map((s) => [s.name, s.state]));
-    expect(steps).toEqual(new Map([["wait", "CANCELLED"], ["stuck", "CANCELLED"], ["later", "CANCELLED"]]));
+    expect(steps).toEqual(
+      new Map([
+        ["wait", "CANCELLED"],
+        ["stuck", "CANCELLED"],
+        ["later", "CANCELLED"],
+      ]),
+    );
   });
 
   it("reuses a cached output for the same options and input", async () => {
@@ -209,7 +223,9 @@ steps:
       if (event.type !== "step") return;
       void h.store.getRunSteps(event.runId).then((steps) => seen.push(`${event.state}=${steps[0]?.state}`));
     });
-    await (await h.runs.launch({ flow })).done;
+    await (
+      await h.runs.launch({ flow })
+    ).done;
     expect(seen).toEqual(["RUNNING=RUNNING", "COMPLETED=COMPLETED"]);
     const runEvents = h.events.filter((e) => e.type === "run").map((e) => (e as { state: string }).state);
     expect(runEvents).toEqual(["RUNNING", "COMPLETED"]);

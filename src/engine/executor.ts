@@ -22,13 +22,16 @@ const PROGRESS_WRITE_MS = 200;
  */
 export async function executeRun(setup: RunSetup, owner: string): Promise<RunRecord> {
   const steps = await setup.store.getRunSteps(setup.runId);
-  let progress: ProgressTracker | undefined;
+  const progress = new ProgressTracker(
+    setup,
+    steps.length,
+    steps.filter((s) => s.state === "COMPLETED").length,
+  );
   const run: RunContext = {
     ...setup,
     logs: new RunLogWriter(setup.store, setup.events, setup.runId, setup.redact),
-    reportProgress: (step, percent) => progress?.stepProgress(step, percent),
+    reportProgress: (step, percent) => progress.stepProgress(step, percent),
   };
-  progress = new ProgressTracker(run, steps.length, steps.filter((s) => s.state === "COMPLETED").length);
   const definitions = new Map(run.flow.steps.map((step) => [step.name, step]));
   const selected = new Set(steps.map((step) => step.name));
   const upstream = selectedUpstream(run.flow, selected);
@@ -49,7 +52,10 @@ export async function executeRun(setup: RunSetup, owner: string): Promise<RunRec
     if (pending === 0) ready.push(step.name);
   }
 
-  const heartbeat = setInterval(() => void run.store.heartbeat(run.runId, owner).catch(() => undefined), HEARTBEAT_MS);
+  const heartbeat = setInterval(
+    () => void run.store.heartbeat(run.runId, owner).catch(() => undefined),
+    HEARTBEAT_MS,
+  );
   heartbeat.unref();
 
   const limit = run.flow.concurrency ?? DEFAULT_CONCURRENCY;
@@ -58,8 +64,11 @@ export async function executeRun(setup: RunSetup, owner: string): Promise<RunRec
 
   const settle = (name: string, state: StepOutcome["state"], failedIgnored = false): void => {
     outcome.set(name, state);
-    progress?.stepDone(name);
-    const blocks = (state === "FAILED" && !failedIgnored) || state === "CANCELLED" || (state === "SKIPPED" && blocked.has(name));
+    progress.stepDone(name);
+    const blocks =
+      (state === "FAILED" && !failedIgnored) ||
+      state === "CANCELLED" ||
+      (state === "SKIPPED" && blocked.has(name));
     for (const child of downstream.get(name) ?? []) {
       if (blocks && !blocked.has(child)) blocked.set(child, blocked.get(name) ?? name);
       const left = (waiting.get(child) as number) - 1;
@@ -73,15 +82,26 @@ export async function executeRun(setup: RunSetup, owner: string): Promise<RunRec
       const root = blocked.get(name);
       if (run.signal.aborted) {
         await run.store.transitionStep(run.runId, name, "cancel", { error: "cancelled before it started" });
-        run.events.emit({ type: "step", runId: run.runId, step: name, state: "CANCELLED", attempt: 0, at: new Date().toISOString() });
+        run.events.emit({
+          type: "step",
+          runId: run.runId,
+          step: name,
+          state: "CANCELLED",
+          attempt: 0,
+          at: new Date().toISOString(),
+        });
         return settle(name, "CANCELLED");
       }
       if (root !== undefined) {
         await skip(run, name, `upstream step "${root}" did not complete`);
         return settle(name, "SKIPPED");
       }
-      const result = await runStep(run, definitions.get(name) as NonNullable<ReturnType<typeof definitions.get>>);
-      if (result.state === "FAILED" && !result.ignored && failure === undefined) failure = `step "${name}" failed: ${result.error}`;
+      const result = await runStep(
+        run,
+        definitions.get(name) as NonNullable<ReturnType<typeof definitions.get>>,
+      );
+      if (result.state === "FAILED" && !result.ignored && failure === undefined)
+        failure = `step "${name}" failed: ${result.error}`;
       settle(name, result.state, result.state === "FAILED" && result.ignored);
     })();
     const tracked = task.finally(() => running.delete(tracked));
@@ -104,7 +124,11 @@ export async function executeRun(setup: RunSetup, owner: string): Promise<RunRec
   return finishRun(run, failure, progress);
 }
 
-async function finishRun(run: RunContext, failure: string | undefined, progress: ProgressTracker): Promise<RunRecord> {
+async function finishRun(
+  run: RunContext,
+  failure: string | undefined,
+  progress: ProgressTracker,
+): Promise<RunRecord> {
   let state: RunState;
   if (run.signal.aborted) {
     state = "CANCELLED";
@@ -126,7 +150,8 @@ async function finishRun(run: RunContext, failure: string | undefined, progress:
     at: record.endedUtc ?? new Date().toISOString(),
     ...(record.error ? { error: record.error } : {}),
   });
-  if (record.state !== state) run.logs.write("warn", `run ended ${record.state} (another process changed it)`);
+  if (record.state !== state)
+    run.logs.write("warn", `run ended ${record.state} (another process changed it)`);
   return record;
 }
 
@@ -137,21 +162,25 @@ function selectedUpstream(flow: FlowDefinition, selected: ReadonlySet<string>): 
   for (const step of flow.steps) {
     const needs = step.needs ?? (previous === undefined ? [] : [previous]);
     previous = step.name;
-    if (selected.has(step.name)) result.set(step.name, [...new Set(needs)].filter((name) => selected.has(name)));
+    if (selected.has(step.name))
+      result.set(
+        step.name,
+        [...new Set(needs)].filter((name) => selected.has(name)),
+      );
   }
   return result;
 }
 
 /** Derives the run's progress from its steps: done steps count whole, running ones by their own progress. */
 class ProgressTracker {
-  readonly #run: RunContext;
+  readonly #run: Pick<RunSetup, "store" | "events" | "runId">;
   readonly #total: number;
   #done: number;
   readonly #partial = new Map<string, number>();
   #lastWrite = 0;
   #percent = 0;
 
-  constructor(run: RunContext, total: number, done: number) {
+  constructor(run: Pick<RunSetup, "store" | "events" | "runId">, total: number, done: number) {
     this.#run = run;
     this.#total = Math.max(total, 1);
     this.#done = done;
@@ -179,7 +208,8 @@ class ProgressTracker {
       this.#lastWrite = now;
       const { store, runId } = this.#run;
       void store.setRunProgress(runId, percent).catch(() => undefined);
-      if (step !== undefined) void store.setStepProgress(runId, step, this.#partial.get(step) ?? 0).catch(() => undefined);
+      if (step !== undefined)
+        void store.setStepProgress(runId, step, this.#partial.get(step) ?? 0).catch(() => undefined);
     }
     this.#run.events.emit({
       type: "progress",

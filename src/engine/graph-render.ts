@@ -26,7 +26,11 @@ const DOT_COLORS: Record<StepState, string> = {
 export function renderGraph(
   graph: FlowGraph,
   format: GraphFormat,
-  options: { title?: string; types?: ReadonlyMap<string, string>; status?: ReadonlyMap<string, NodeStatus> } = {},
+  options: {
+    title?: string;
+    types?: ReadonlyMap<string, string>;
+    status?: ReadonlyMap<string, NodeStatus>;
+  } = {},
 ): string {
   return format === "dot" ? renderDot(graph, options) : renderMermaid(graph, options);
 }
@@ -38,13 +42,21 @@ function label(name: string, options: Options): string {
   const status = options.status?.get(name);
   const parts = [name];
   if (type) parts.push(`(${type})`);
-  if (status) parts.push(status.durationMs === undefined ? status.state : `${status.state} ${formatDuration(status.durationMs)}`);
+  if (status)
+    parts.push(
+      status.durationMs === undefined ? status.state : `${status.state} ${formatDuration(status.durationMs)}`,
+    );
   return parts.join("\n");
 }
 
 function renderDot(graph: FlowGraph, options: Options): string {
-  const quote = (text: string): string => `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
-  const lines = [`digraph ${quote(options.title ?? "flow")} {`, "  rankdir=LR;", '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica"];'];
+  const quote = (text: string): string =>
+    `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
+  const lines = [
+    `digraph ${quote(options.title ?? "flow")} {`,
+    "  rankdir=LR;",
+    '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica"];',
+  ];
   for (const name of graph.nodes) {
     const status = options.status?.get(name);
     const style = options.status && !status ? ', style="rounded,dashed"' : "";
@@ -64,13 +76,17 @@ function renderMermaid(graph: FlowGraph, options: Options): string {
   const lines = ["flowchart LR"];
   for (const name of graph.nodes) {
     const status = options.status?.get(name);
-    lines.push(`  ${ids.get(name)}[${text(label(name, options))}]${status ? `:::${status.state.toLowerCase()}` : ""}`);
+    lines.push(
+      `  ${ids.get(name)}[${text(label(name, options))}]${status ? `:::${status.state.toLowerCase()}` : ""}`,
+    );
   }
   for (const name of graph.nodes) {
-    for (const child of graph.downstream.get(name) ?? []) lines.push(`  ${ids.get(name)} --> ${ids.get(child)}`);
+    for (const child of graph.downstream.get(name) ?? [])
+      lines.push(`  ${ids.get(name)} --> ${ids.get(child)}`);
   }
   if (options.status) {
-    for (const [state, color] of Object.entries(DOT_COLORS)) lines.push(`  classDef ${state.toLowerCase()} fill:${color},stroke:#555`);
+    for (const [state, color] of Object.entries(DOT_COLORS))
+      lines.push(`  classDef ${state.toLowerCase()} fill:${color},stroke:#555`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -3,7 +3,11 @@ import type { FlowDefinition } from "../model/flow-schema.js";
 import { planRun } from "./planner.js";
 
 function flowOf(steps: { name: string; needs?: string[] }[]): FlowDefinition {
-  return { name: "f", steps: steps.map((s) => ({ ...s, type: "noop", options: undefined })), source: { hash: "x", raw: null } };
+  return {
+    name: "f",
+    steps: steps.map((s) => ({ ...s, type: "noop", options: undefined })),
+    source: { hash: "x", raw: null },
+  };
 }
 
 //   a ─┬─ b ─┬─ d ── e
@@ -28,7 +32,12 @@ describe("planRun", () => {
   });
 
   it("orders a step before one that names it, even when written after it", () => {
-    const plan = planRun(flowOf([{ name: "late", needs: ["early"] }, { name: "early", needs: [] }]));
+    const plan = planRun(
+      flowOf([
+        { name: "late", needs: ["early"] },
+        { name: "early", needs: [] },
+      ]),
+    );
     expect(plan.groups).toEqual([["early"], ["late"]]);
   });
 
@@ -41,7 +50,12 @@ describe("planRun", () => {
   it("adds ancestors with withUpstream and descendants with withDownstream", () => {
     expect(planRun(diamond, { only: ["d"], withUpstream: true }).steps).toEqual(["a", "b", "c", "d"]);
     expect(planRun(diamond, { only: ["b"], withDownstream: true }).steps).toEqual(["b", "d", "e"]);
-    expect(planRun(diamond, { only: ["b"], withUpstream: true, withDownstream: true }).steps).toEqual(["a", "b", "d", "e"]);
+    expect(planRun(diamond, { only: ["b"], withUpstream: true, withDownstream: true }).steps).toEqual([
+      "a",
+      "b",
+      "d",
+      "e",
+    ]);
   });
 
   it("refuses an unknown step name with a suggestion", () => {

@@ -52,14 +52,19 @@ function selectSteps(graph: FlowGraph, selection: RunSelection): Set<string> {
   for (const name of selection.only) {
     if (!known.has(name)) {
       const guess = didYouMean(name, graph.nodes);
-      throw new OctoflowError("INPUT_INVALID", `--only names "${name}", but the flow has no step of that name${guess ? ` — did you mean "${guess}"?` : ""}`, {
-        hint: `steps: ${graph.nodes.slice(0, 30).join(", ")}${graph.nodes.length > 30 ? ", …" : ""}`,
-      });
+      throw new OctoflowError(
+        "INPUT_INVALID",
+        `--only names "${name}", but the flow has no step of that name${guess ? ` — did you mean "${guess}"?` : ""}`,
+        {
+          hint: `steps: ${graph.nodes.slice(0, 30).join(", ")}${graph.nodes.length > 30 ? ", …" : ""}`,
+        },
+      );
     }
   }
   const chosen = new Set(selection.only);
   if (selection.withUpstream) for (const name of reachable(graph.upstream, selection.only)) chosen.add(name);
-  if (selection.withDownstream) for (const name of reachable(graph.downstream, selection.only)) chosen.add(name);
+  if (selection.withDownstream)
+    for (const name of reachable(graph.downstream, selection.only)) chosen.add(name);
   return chosen;
 }
 

@@ -7,7 +7,11 @@ import { NonRetriableError, RetryAfterError, isCancellation } from "../model/err
  *
  * @example retryDelay({ attempts: 3, backoff: "exponential", delay: 1000, max_delay: 60000 }, 2, err) // 2000
  */
-export function retryDelay(policy: RetryPolicy | undefined, attempt: number, error: unknown): number | undefined {
+export function retryDelay(
+  policy: RetryPolicy | undefined,
+  attempt: number,
+  error: unknown,
+): number | undefined {
   if (!policy || attempt >= policy.attempts) return undefined;
   if (error instanceof NonRetriableError || isCancellation(error)) return undefined;
   if (error instanceof RetryAfterError) return Math.min(error.retryAfterMs, policy.max_delay);

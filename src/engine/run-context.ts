@@ -50,9 +50,17 @@ export class RunLogWriter {
     this.#redact = redact;
   }
 
-  write(level: LogLevel, message: string, step?: string, item?: number, fields?: Readonly<Record<string, unknown>>): void {
+  write(
+    level: LogLevel,
+    message: string,
+    step?: string,
+    item?: number,
+    fields?: Readonly<Record<string, unknown>>,
+  ): void {
     const safeMessage = this.#redact(message);
-    const safeFields = fields ? (JSON.parse(this.#redact(JSON.stringify(fields))) as Record<string, unknown>) : null;
+    const safeFields = fields
+      ? (JSON.parse(this.#redact(JSON.stringify(fields))) as Record<string, unknown>)
+      : null;
     this.#chain = this.#chain
       .then(async () => {
         const record = await this.#store.appendLog({

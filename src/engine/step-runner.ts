@@ -53,8 +53,16 @@ export async function runStep(run: RunContext, step: StepDefinition): Promise<St
     }
     const error = run.redact(errorText(thrown));
     const ignored = (step.ignore_errors ?? []).some((pattern) => new RegExp(pattern).test(error));
-    await transition(run, step.name, "fail", "FAILED", attempts, { error, errorIgnored: ignored, attempts: Math.max(attempts, 1) });
-    run.logs.write(ignored ? "warn" : "error", ignored ? `error ignored (matches ignore_errors): ${error}` : error, step.name);
+    await transition(run, step.name, "fail", "FAILED", attempts, {
+      error,
+      errorIgnored: ignored,
+      attempts: Math.max(attempts, 1),
+    });
+    run.logs.write(
+      ignored ? "warn" : "error",
+      ignored ? `error ignored (matches ignore_errors): ${error}` : error,
+      step.name,
+    );
     return { state: "FAILED", error, ignored };
   }
 }
@@ -111,7 +119,9 @@ function dataValue(run: RunContext, key: string): unknown {
   if (!Object.hasOwn(run.data, key)) {
     const present = Object.keys(run.data).slice(0, 20);
     throw new OctoflowError("STEP_FAILED", `data_key "${key}" is not in the run's data`, {
-      hint: present.length ? `keys present: ${present.join(", ")}` : "the run's data is empty: set result_key on an earlier step or pass --input",
+      hint: present.length
+        ? `keys present: ${present.join(", ")}`
+        : "the run's data is empty: set result_key on an earlier step or pass --input",
     });
   }
   return run.data[key];
@@ -125,9 +135,13 @@ function forEachItems(run: RunContext, step: StepDefinition): unknown[] {
       ? run.data[spec]
       : renderValue(spec, templateContext(run));
   if (!Array.isArray(items)) {
-    throw new OctoflowError("STEP_FAILED", `for_each must give a list, got ${items === null ? "null" : typeof items}`, {
-      hint: 'write a list, or a template that gives one, e.g. for_each: "{{ issues }}"',
-    });
+    throw new OctoflowError(
+      "STEP_FAILED",
+      `for_each must give a list, got ${items === null ? "null" : typeof items}`,
+      {
+        hint: 'write a list, or a template that gives one, e.g. for_each: "{{ issues }}"',
+      },
+    );
   }
   return items;
 }
@@ -150,7 +164,14 @@ async function runItems(
     while (next < items.length && !run.signal.aborted) {
       const index = next++;
       try {
-        const result = await runWithAttempts(run, step, stepType, input, { index, value: items[index] }, templated);
+        const result = await runWithAttempts(
+          run,
+          step,
+          stepType,
+          input,
+          { index, value: items[index] },
+          templated,
+        );
         outputs[index] = result.output;
         attempts = Math.max(attempts, result.attempts);
       } catch (error) {
@@ -164,7 +185,10 @@ async function runItems(
   if (run.signal.aborted) throw run.signal.reason;
   if (failures.length > 0) {
     const shown = failures.slice(0, 5).join("; ");
-    throw new OctoflowError("STEP_FAILED", `${failures.length} of ${items.length} items failed: ${shown}${failures.length > 5 ? "; …" : ""}`);
+    throw new OctoflowError(
+      "STEP_FAILED",
+      `${failures.length} of ${items.length} items failed: ${shown}${failures.length > 5 ? "; …" : ""}`,
+    );
   }
   return { outputs, attempts };
 }
@@ -197,7 +221,12 @@ async function runWithAttempts(
     } catch (error) {
       const delay = run.signal.aborted ? undefined : retryDelay(step.retry, attempt, error);
       if (delay === undefined) throw error;
-      run.logs.write("warn", `attempt ${attempt} failed, trying again in ${delay} ms: ${errorText(error)}`, step.name, item?.index);
+      run.logs.write(
+        "warn",
+        `attempt ${attempt} failed, trying again in ${delay} ms: ${errorText(error)}`,
+        step.name,
+        item?.index,
+      );
       await sleep(delay, run.signal);
     }
   }
@@ -212,7 +241,12 @@ async function runAttempt(
   item: Item | undefined,
   attempt: number,
 ): Promise<unknown> {
-  const stepRunId = await run.store.startStepRun({ runId: run.runId, stepName: step.name, itemIndex: item?.index ?? null, attempt });
+  const stepRunId = await run.store.startStepRun({
+    runId: run.runId,
+    stepName: step.name,
+    itemIndex: item?.index ?? null,
+    attempt,
+  });
   const attemptController = new AbortController();
   const signal = AbortSignal.any([run.signal, attemptController.signal]);
   const timer =
@@ -242,14 +276,21 @@ async function runAttempt(
     subflows: run.subflows(step.name, signal),
   };
   try {
-    let output = await raceAbort(Promise.resolve().then(() => stepType.run({ input, options, context })), signal);
+    let output = await raceAbort(
+      Promise.resolve().then(() => stepType.run({ input, options, context })),
+      signal,
+    );
     if (step.jq_expression !== undefined) output = await applyJq(step.jq_expression, output, signal);
     await run.store.finishStepRun(stepRunId, "COMPLETED");
     return output;
   } catch (thrown) {
     const error = signal.aborted && !run.signal.aborted ? signal.reason : coerceError(thrown);
     const cancelled = run.signal.aborted;
-    await run.store.finishStepRun(stepRunId, cancelled ? "CANCELLED" : "FAILED", cancelled ? "cancelled" : run.redact(errorText(error)));
+    await run.store.finishStepRun(
+      stepRunId,
+      cancelled ? "CANCELLED" : "FAILED",
+      cancelled ? "cancelled" : run.redact(errorText(error)),
+    );
     throw cancelled ? run.signal.reason : error;
   } finally {
     if (timer) clearTimeout(timer);
@@ -265,9 +306,11 @@ async function applyJq(expression: string, output: unknown, signal: AbortSignal)
 function renderOptions(step: StepDefinition, stepType: StepType, context: Record<string, unknown>): unknown {
   const raw = stepType.rawOptions ?? [];
   const options = step.options;
-  if (raw.length === 0 || options === null || typeof options !== "object") return renderValue(options, context);
+  if (raw.length === 0 || options === null || typeof options !== "object")
+    return renderValue(options, context);
   const rendered: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) rendered[key] = raw.includes(key) ? value : renderValue(value, context);
+  for (const [key, value] of Object.entries(options))
+    rendered[key] = raw.includes(key) ? value : renderValue(value, context);
   return rendered;
 }
 
@@ -283,10 +326,13 @@ function cacheKeyOf(
   const basis = custom
     ? renderValue(custom, context ?? templateContext(run, item))
     : { type: step.type, options, input, item: item?.value, jq: step.jq_expression };
-  return createHash("sha256").update(JSON.stringify([run.flow.name, step.name, basis])).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify([run.flow.name, step.name, basis]))
+    .digest("hex");
 }
 
 function toPercent(progress: StepProgress): number {
-  const fraction = typeof progress === "number" ? progress : progress.total > 0 ? progress.done / progress.total : 0;
+  const fraction =
+    typeof progress === "number" ? progress : progress.total > 0 ? progress.done / progress.total : 0;
   return Math.max(0, Math.min(100, fraction * 100));
 }

@@ -6,7 +6,10 @@ import type { RunContext } from "./run-context.js";
  * What templates of a step see: the run's data at top level (seed 003's `{{ jql }}`), plus `run`
  * and, inside for_each, `item` and `item_index`.
  */
-export function templateContext(run: RunContext, item?: { index: number; value: unknown }): Record<string, unknown> {
+export function templateContext(
+  run: RunContext,
+  item?: { index: number; value: unknown },
+): Record<string, unknown> {
   return {
     ...run.data,
     run: { id: run.runId, flow: run.flow.name },

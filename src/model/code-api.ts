@@ -40,12 +40,21 @@ export class StepGroup {
 }
 
 /** A step of any registered type: `step("wait", "sleep", { duration: 5 }, { timeout: 10 })`. */
-export function step(name: string, type: string, options?: unknown, common: Readonly<Record<string, unknown>> = {}): StepNode {
+export function step(
+  name: string,
+  type: string,
+  options?: unknown,
+  common: Readonly<Record<string, unknown>> = {},
+): StepNode {
   return new StepNode(name, { ...common, name, type, ...(options === undefined ? {} : { [type]: options }) });
 }
 
 /** A step that runs a function; it gets `{ input, options, context }` and returns the output. */
-export function task(name: string, fn: TaskFunction, common: Readonly<Record<string, unknown>> = {}): StepNode {
+export function task(
+  name: string,
+  fn: TaskFunction,
+  common: Readonly<Record<string, unknown>> = {},
+): StepNode {
   return step(name, "task", { function: fn }, common);
 }
 
@@ -54,7 +63,11 @@ export function all(...members: StepNode[]): StepGroup {
 }
 
 /** Builds the flow value from the last steps of each chain; every reachable step is included. */
-export function flow(name: string, ends: StepNode | readonly StepNode[], options: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
+export function flow(
+  name: string,
+  ends: StepNode | readonly StepNode[],
+  options: Readonly<Record<string, unknown>> = {},
+): Record<string, unknown> {
   const ordered: StepNode[] = [];
   const seen = new Set<StepNode>();
   const visit = (node: StepNode): void => {
@@ -66,7 +79,13 @@ export function flow(name: string, ends: StepNode | readonly StepNode[], options
   for (const end of Array.isArray(ends) ? ends : [ends]) visit(end as StepNode);
   const steps = ordered.map((node) => {
     const ups = node.upstream.map((up) => up.name);
-    const dataKey = node.raw.data_key ?? (ups.length === 1 ? resultKey(node.upstream[0] as StepNode) : ups.length > 1 ? node.upstream.map(resultKey) : undefined);
+    const dataKey =
+      node.raw.data_key ??
+      (ups.length === 1
+        ? resultKey(node.upstream[0] as StepNode)
+        : ups.length > 1
+          ? node.upstream.map(resultKey)
+          : undefined);
     return { ...node.raw, needs: ups, ...(dataKey === undefined ? {} : { data_key: dataKey }) };
   });
   return { ...options, name, steps };

@@ -6,7 +6,13 @@ import type { RunState, StepState } from "./states.js";
  * Each event is emitted after the change it reports has been written to the store.
  */
 export type RunEvent =
-  | { readonly type: "run"; readonly runId: number; readonly state: RunState; readonly error?: string; readonly at: string }
+  | {
+      readonly type: "run";
+      readonly runId: number;
+      readonly state: RunState;
+      readonly error?: string;
+      readonly at: string;
+    }
   | {
       readonly type: "step";
       readonly runId: number;
@@ -17,7 +23,13 @@ export type RunEvent =
       readonly error?: string;
       readonly at: string;
     }
-  | { readonly type: "progress"; readonly runId: number; readonly step?: string; readonly progress: number; readonly at: string }
+  | {
+      readonly type: "progress";
+      readonly runId: number;
+      readonly step?: string;
+      readonly progress: number;
+      readonly at: string;
+    }
   | {
       readonly type: "log";
       readonly runId: number;

@@ -63,7 +63,10 @@ export function findCycle(graph: FlowGraph): string[] | undefined {
 }
 
 /** All steps reachable from `start` following `edges` (upstream or downstream), `start` excluded. */
-export function reachable(edges: ReadonlyMap<string, readonly string[]>, start: Iterable<string>): Set<string> {
+export function reachable(
+  edges: ReadonlyMap<string, readonly string[]>,
+  start: Iterable<string>,
+): Set<string> {
   const seen = new Set<string>();
   const pending = [...start];
   while (pending.length > 0) {

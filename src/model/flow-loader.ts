@@ -21,10 +21,14 @@ export async function loadFlowFile(file: string, registry: PluginRegistry): Prom
   try {
     size = (await stat(file)).size;
   } catch (error) {
-    throw new OctoflowError("FLOW_NOT_FOUND", `cannot read flow file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      hint: "check the path; relative flow paths are looked up in FLOWS_PATH and then the current directory",
-      cause: error,
-    });
+    throw new OctoflowError(
+      "FLOW_NOT_FOUND",
+      `cannot read flow file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      {
+        hint: "check the path; relative flow paths are looked up in FLOWS_PATH and then the current directory",
+        cause: error,
+      },
+    );
   }
   if (size > MAX_FLOW_FILE_BYTES) {
     const diagnostic: Diagnostic = {
@@ -41,12 +45,19 @@ export async function loadFlowFile(file: string, registry: PluginRegistry): Prom
 }
 
 /** Parses and validates flow text; `file` names it in diagnostics. */
-export async function loadFlowText(file: string, text: string, registry: PluginRegistry): Promise<ValidationResult> {
+export async function loadFlowText(
+  file: string,
+  text: string,
+  registry: PluginRegistry,
+): Promise<ValidationResult> {
   const parsed = parseYaml(file, text);
   if (!parsed.ok) return { ok: false, diagnostics: parsed.diagnostics };
   const result = await validateFlow(parsed.source, registry);
   if (!result.ok) return result;
-  return { ...result, flow: Object.freeze({ ...result.flow, source: Object.freeze({ ...result.flow.source, text }) }) };
+  return {
+    ...result,
+    flow: Object.freeze({ ...result.flow, source: Object.freeze({ ...result.flow.source, text }) }),
+  };
 }
 
 /** Like loadFlowFile, but throws one FLOW_INVALID error listing every diagnostic. */
@@ -58,7 +69,11 @@ export async function requireFlowFile(file: string, registry: PluginRegistry): P
 
 export function invalidFlowError(file: string, diagnostics: readonly Diagnostic[]): OctoflowError {
   const count = diagnostics.length;
-  return new OctoflowError("FLOW_INVALID", `${file}: ${count} problem${count === 1 ? "" : "s"}\n${diagnostics.map(formatDiagnostic).join("\n")}`, {
-    details: { diagnostics },
-  });
+  return new OctoflowError(
+    "FLOW_INVALID",
+    `${file}: ${count} problem${count === 1 ? "" : "s"}\n${diagnostics.map(formatDiagnostic).join("\n")}`,
+    {
+      details: { diagnostics },
+    },
+  );
 }

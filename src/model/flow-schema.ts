@@ -11,7 +11,9 @@ const retrySchema = z
     attempts: z.int().min(1).max(100).meta({ description: "Tries in all, the first included." }),
     backoff: z.enum(["fixed", "exponential"]).default("exponential"),
     delay: durationSchema.default(1000).meta({ description: "Wait before the second try (default 1s)." }),
-    max_delay: durationSchema.default(300_000).meta({ description: "Longest wait between tries (default 5m)." }),
+    max_delay: durationSchema
+      .default(300_000)
+      .meta({ description: "Longest wait between tries (default 5m)." }),
   })
   .meta({ description: "Try the step again when it fails." });
 
@@ -33,12 +35,17 @@ const cacheSchema = z
   .union([
     z.boolean(),
     z.strictObject({
-      key: z.string().optional().meta({ description: "Template of the cache key; default: options and input." }),
+      key: z
+        .string()
+        .optional()
+        .meta({ description: "Template of the cache key; default: options and input." }),
       ttl: durationSchema.optional().meta({ description: "How long a cached output stays valid." }),
     }),
   ])
   .transform((value) => (value === false ? undefined : value === true ? {} : value))
-  .meta({ description: "Reuse the output of an earlier run of the same step with the same options and input." });
+  .meta({
+    description: "Reuse the output of an earlier run of the same step with the same options and input.",
+  });
 
 /** Step fields every step type shares (seed 003 plus DESIGN.md's extensions). */
 export const stepCommonShape = {
@@ -56,8 +63,13 @@ export const stepCommonShape = {
   data_key: z
     .union([z.string(), z.array(z.string())])
     .optional()
-    .meta({ description: "The key of the run's data the step takes as input; a list gives a mapping of those keys." }),
-  result_key: z.string().optional().meta({ description: "Where the output lands in the run's data (default: the step name)." }),
+    .meta({
+      description: "The key of the run's data the step takes as input; a list gives a mapping of those keys.",
+    }),
+  result_key: z
+    .string()
+    .optional()
+    .meta({ description: "Where the output lands in the run's data (default: the step name)." }),
   ignore_errors: z
     .array(z.string())
     .optional()
@@ -75,7 +87,10 @@ const scheduleSchema = z
   .strictObject({
     cron: z.string().optional().meta({ description: 'Cron expression, e.g. "0 6 * * *".' }),
     every_seconds: z.number().positive().optional(),
-    timezone: z.string().optional().meta({ description: 'IANA time zone of the cron, e.g. "Europe/Paris" (default UTC).' }),
+    timezone: z
+      .string()
+      .optional()
+      .meta({ description: 'IANA time zone of the cron, e.g. "Europe/Paris" (default UTC).' }),
   })
   .refine((s) => (s.cron === undefined) !== (s.every_seconds === undefined), {
     message: "a schedule needs exactly one of cron or every_seconds",
@@ -94,16 +109,26 @@ export const flowHeaderShape = {
     .string()
     .min(1)
     .max(200)
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "use letters, digits, '.', '_' and '-', starting with a letter or digit")
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
+      "use letters, digits, '.', '_' and '-', starting with a letter or digit",
+    )
     .meta({ description: "The flow's name." }),
   description: z.string().optional(),
   schedule: scheduleSchema.optional(),
-  concurrency: z.int().min(1).max(10_000).optional().meta({ description: "Steps that run at once (default 8)." }),
-  lock: z
-    .enum(["skip", "queue", "allow"])
+  concurrency: z
+    .int()
+    .min(1)
+    .max(10_000)
     .optional()
-    .meta({ description: "What happens when the flow is started while it runs: skip (default), queue or allow." }),
-  inputs: z.record(z.string(), inputSchema).optional().meta({ description: "Declared inputs with types and defaults." }),
+    .meta({ description: "Steps that run at once (default 8)." }),
+  lock: z.enum(["skip", "queue", "allow"]).optional().meta({
+    description: "What happens when the flow is started while it runs: skip (default), queue or allow.",
+  }),
+  inputs: z
+    .record(z.string(), inputSchema)
+    .optional()
+    .meta({ description: "Declared inputs with types and defaults." }),
   steps: z.array(z.unknown()).meta({ description: "The steps, in order." }),
 } as const;
 

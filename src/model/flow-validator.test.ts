@@ -35,7 +35,12 @@ steps:
     );
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.flow.steps[0]?.retry).toEqual({ attempts: 3, backoff: "exponential", delay: 1000, max_delay: 120_000 });
+    expect(result.flow.steps[0]?.retry).toEqual({
+      attempts: 3,
+      backoff: "exponential",
+      delay: 1000,
+      max_delay: 120_000,
+    });
     expect(result.flow.steps[0]?.timeout).toBe(30_000);
     expect(Object.isFrozen(result.flow.steps)).toBe(true);
     expect(result.flow.source.hash).toMatch(/^[0-9a-f]{16}$/);
@@ -58,18 +63,28 @@ steps:
     retry: { attempts: many }
 `);
     expect(found).toEqual([
-      expect.stringMatching(/^flow.yml:4:11 steps\[0\]\.type: unknown step type "jqq".*\n    hint: known step types: .*log.*noop/s),
-      expect.stringMatching(/^flow.yml:7:10 steps\[1\]\.log\.message: missing required field "message"\n    hint: add it \(text\)/),
+      expect.stringMatching(
+        /^flow.yml:4:11 steps\[0\]\.type: unknown step type "jqq".*\n {4}hint: known step types: .*log.*noop/s,
+      ),
+      expect.stringMatching(
+        /^flow.yml:7:10 steps\[1\]\.log\.message: missing required field "message"\n {4}hint: add it \(text\)/,
+      ),
       expect.stringMatching(/^flow.yml:7:12 steps\[1\]\.log\.mesage: unknown field "mesage"/),
-      expect.stringMatching(/^flow.yml:10:5 steps\[2\]\.retyr: unknown field "retyr" — did you mean "retry"\?\n    hint: fields allowed here: name, type/),
-      "flow.yml:14:24 steps[3].retry.attempts: expected a number, got text \"many\"",
+      expect.stringMatching(
+        /^flow.yml:10:5 steps\[2\]\.retyr: unknown field "retyr" — did you mean "retry"\?\n {4}hint: fields allowed here: name, type/,
+      ),
+      'flow.yml:14:24 steps[3].retry.attempts: expected a number, got text "many"',
       expect.stringMatching(/^flow.yml:8:11 steps\[2\]\.name: duplicate step name "two" \(also step 2\)/),
-      expect.stringMatching(/^flow.yml:13:13 steps\[3\]\.needs\[0\]: needs "tow", but no step has that name — did you mean "two"\?/),
+      expect.stringMatching(
+        /^flow.yml:13:13 steps\[3\]\.needs\[0\]: needs "tow", but no step has that name — did you mean "two"\?/,
+      ),
     ]);
   });
 
   it("suggests the right type for a misspelled step type", async () => {
-    expect((await problems("name: f\nsteps:\n  - { name: a, type: slep }\n"))[0]).toContain('did you mean "sleep"?');
+    expect((await problems("name: f\nsteps:\n  - { name: a, type: slep }\n"))[0]).toContain(
+      'did you mean "sleep"?',
+    );
   });
 
   it("names the steps of a cycle", async () => {
@@ -119,7 +134,12 @@ steps:
 
   it("rejects a YAML alias bomb quickly instead of expanding it", async () => {
     const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
-    for (let i = 1; i < 12; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(", ")}]`);
+    for (let i = 1; i < 12; i++)
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(", ")}]`,
+      );
     const started = Date.now();
     const found = await problems(`${levels.join("\n")}\nname: bomb\nsteps: []\n`);
     expect(Date.now() - started).toBeLessThan(2000);
@@ -128,8 +148,12 @@ steps:
 
   it("rejects a file that is not a mapping, and one with no steps", async () => {
     expect((await problems("- just\n- a list\n"))[0]).toContain("a flow file must be a mapping");
-    expect(await problems("name: empty\nsteps: []\n")).toEqual([expect.stringContaining("the flow has no steps")]);
-    expect((await problems("steps: [{ name: a, type: noop }]\n"))[0]).toContain('missing required field "name"');
+    expect(await problems("name: empty\nsteps: []\n")).toEqual([
+      expect.stringContaining("the flow has no steps"),
+    ]);
+    expect((await problems("steps: [{ name: a, type: noop }]\n"))[0]).toContain(
+      'missing required field "name"',
+    );
   });
 
   it("validates a 10,000-step flow in reasonable time", async () => {

@@ -7,7 +7,8 @@ import type { Diagnostic } from "./diagnostics.js";
 import { didYouMean, formatPath } from "./diagnostics.js";
 import { buildFlowGraph, findCycle } from "./flow-graph.js";
 import type { FlowDefinition, StepDefinition } from "./flow-schema.js";
-import { flowHeaderSchema, stepCommonSchema, stepCommonShape } from "./flow-schema.js";
+import type { stepCommonSchema } from "./flow-schema.js";
+import { flowHeaderSchema, stepCommonShape } from "./flow-schema.js";
 import { checkJq } from "./jq.js";
 import { checkTemplate, templateStrings } from "./template.js";
 import type { YamlSource } from "./yaml-source.js";
@@ -31,18 +32,30 @@ export async function validateFlow(source: Source, registry: PluginRegistry): Pr
   const diagnostics: Diagnostic[] = [];
   const report = (path: readonly PropertyKey[], message: string, hint?: string, atKey = false): void => {
     const position = source.locate?.(path, { key: atKey }) ?? { line: 0, column: 0 };
-    diagnostics.push({ file: source.file, ...position, path: formatPath(path as (string | number)[]), message, ...(hint ? { hint } : {}) });
+    diagnostics.push({
+      file: source.file,
+      ...position,
+      path: formatPath(path as (string | number)[]),
+      message,
+      ...(hint ? { hint } : {}),
+    });
   };
 
   const value = source.value;
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    report([], "a flow file must be a mapping with at least `name` and `steps`", "start the file with `name: my-flow` and `steps:`");
+    report(
+      [],
+      "a flow file must be a mapping with at least `name` and `steps`",
+      "start the file with `name: my-flow` and `steps:`",
+    );
     return { ok: false, diagnostics };
   }
 
   const header = flowHeaderSchema.safeParse(value);
   if (!header.success) {
-    for (const issue of explainIssues(header.error.issues, value, () => Object.keys(flowHeaderSchema.shape))) {
+    for (const issue of explainIssues(header.error.issues, value, () =>
+      Object.keys(flowHeaderSchema.shape),
+    )) {
       report(issue.path, issue.message, issue.hint, issue.atKey);
     }
   }
@@ -83,7 +96,11 @@ async function validateStep(
   const step = raw as Record<string, unknown>;
   const typeName = step.type;
   if (typeof typeName !== "string") {
-    report([...path, "type"], typeName === undefined ? "the step has no `type`" : "`type` must be text", `known step types: ${registry.stepTypeNames().join(", ")}`);
+    report(
+      [...path, "type"],
+      typeName === undefined ? "the step has no `type`" : "`type` must be text",
+      `known step types: ${registry.stepTypeNames().join(", ")}`,
+    );
     return undefined;
   }
   const stepType = registry.stepType(typeName);
@@ -101,7 +118,9 @@ async function validateStep(
   if (!parsed.success) {
     const allowed = [...Object.keys(stepCommonShape), stepType.name];
     for (const issue of explainIssues(parsed.error.issues, step, (at) => (at.length === 0 ? allowed : []))) {
-      const otherType = issue.atKey ? registry.stepType(String(issue.path[issue.path.length - 1])) : undefined;
+      const otherType = issue.atKey
+        ? registry.stepType(String(issue.path[issue.path.length - 1]))
+        : undefined;
       const hint = otherType
         ? `the "${otherType.name}" block belongs to steps of type ${otherType.name}; this step is of type ${stepType.name}`
         : issue.hint;
@@ -138,7 +157,10 @@ async function checkExpressions(
     try {
       new RegExp(pattern);
     } catch (error) {
-      report([...path, "ignore_errors", index], `not a valid regular expression: ${(error as Error).message}`);
+      report(
+        [...path, "ignore_errors", index],
+        `not a valid regular expression: ${(error as Error).message}`,
+      );
     }
   }
   if (step.jq_expression !== undefined) {
@@ -154,7 +176,8 @@ async function checkExpressions(
   for (const [field, value] of templated) {
     for (const text of templateStrings(value)) {
       const problem = checkTemplate(text, `${formatPath([...path, ...(field as string[])])}`);
-      if (problem) report([...path, ...field], `template does not parse: ${problem}`, "check the {{ }} and {% %} pairs");
+      if (problem)
+        report([...path, ...field], `template does not parse: ${problem}`, "check the {{ }} and {% %} pairs");
     }
   }
   if (stepType.check) {
@@ -165,7 +188,8 @@ async function checkExpressions(
 }
 
 function filterRaw(options: unknown, raws: ReadonlySet<string>): unknown {
-  if (raws.size === 0 || options === null || typeof options !== "object" || Array.isArray(options)) return options;
+  if (raws.size === 0 || options === null || typeof options !== "object" || Array.isArray(options))
+    return options;
   return Object.fromEntries(Object.entries(options).filter(([key]) => !raws.has(key)));
 }
 
@@ -181,7 +205,11 @@ function checkNames(rawSteps: unknown, report: Report): void {
     const first = firstIndex.get(name);
     if (first !== undefined) {
       duplicates = true;
-      report(["steps", index, "name"], `duplicate step name "${name}" (also step ${first + 1})`, "give every step its own name");
+      report(
+        ["steps", index, "name"],
+        `duplicate step name "${name}" (also step ${first + 1})`,
+        "give every step its own name",
+      );
     } else firstIndex.set(name, index);
   }
   const names = [...firstIndex.keys()];
@@ -200,21 +228,35 @@ function checkNames(rawSteps: unknown, report: Report): void {
   // With duplicate names the graph is ambiguous; the duplicates are reported already.
   if (duplicates) return;
   const graph = buildFlowGraph(
-    named.map(({ step }) => ({ name: step.name as string, needs: Array.isArray(step.needs) ? (step.needs as string[]) : undefined })),
+    named.map(({ step }) => ({
+      name: step.name as string,
+      needs: Array.isArray(step.needs) ? (step.needs as string[]) : undefined,
+    })),
   );
   const cycle = findCycle(graph);
   if (cycle) {
     const index = named.find(({ step }) => step.name === cycle[0])?.index ?? 0;
-    report(["steps", index, "needs"], `the steps depend on each other in a cycle: ${cycle.join(" → ")}`, "remove one of these `needs` so the cycle is broken");
+    report(
+      ["steps", index, "needs"],
+      `the steps depend on each other in a cycle: ${cycle.join(" → ")}`,
+      "remove one of these `needs` so the cycle is broken",
+    );
   }
 }
 
-function checkSchedule(schedule: { cron?: string | undefined; timezone?: string | undefined } | undefined, report: Report): void {
+function checkSchedule(
+  schedule: { cron?: string | undefined; timezone?: string | undefined } | undefined,
+  report: Report,
+): void {
   if (schedule?.cron !== undefined) {
     try {
       new Cron(schedule.cron, { paused: true, timezone: schedule.timezone });
     } catch (error) {
-      report(["schedule", "cron"], `invalid cron expression "${schedule.cron}": ${(error as Error).message}`, 'use five fields: minute hour day-of-month month day-of-week, e.g. "0 6 * * *"');
+      report(
+        ["schedule", "cron"],
+        `invalid cron expression "${schedule.cron}": ${(error as Error).message}`,
+        'use five fields: minute hour day-of-month month day-of-week, e.g. "0 6 * * *"',
+      );
       return;
     }
   }
@@ -222,7 +264,11 @@ function checkSchedule(schedule: { cron?: string | undefined; timezone?: string 
     try {
       new Intl.DateTimeFormat("en", { timeZone: schedule.timezone });
     } catch {
-      report(["schedule", "timezone"], `unknown time zone "${schedule.timezone}"`, 'use an IANA name such as "UTC" or "Europe/Paris"');
+      report(
+        ["schedule", "timezone"],
+        `unknown time zone "${schedule.timezone}"`,
+        'use an IANA name such as "UTC" or "Europe/Paris"',
+      );
     }
   }
 }

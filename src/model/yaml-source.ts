@@ -16,9 +16,7 @@ export interface YamlSource {
   locate(path: readonly PropertyKey[], options?: { key?: boolean }): { line: number; column: number };
 }
 
-export type ParseResult =
-  | { ok: true; source: YamlSource }
-  | { ok: false; diagnostics: Diagnostic[] };
+export type ParseResult = { ok: true; source: YamlSource } | { ok: false; diagnostics: Diagnostic[] };
 
 /**
  * Parses YAML text, keeping positions. Syntax errors, oversized text and alias bombs become
@@ -97,7 +95,9 @@ function findOffset(doc: Document, path: readonly PropertyKey[], wantKey: boolea
 }
 
 function rangeStart(node: unknown): number | undefined {
-  return isNode(node) && (node as Node).range ? ((node as Node).range as [number, number, number])[0] : undefined;
+  return isNode(node) && (node as Node).range
+    ? ((node as Node).range as [number, number, number])[0]
+    : undefined;
 }
 
 function scalarValue(node: unknown): string | undefined {

@@ -46,7 +46,13 @@ function explainIssue(
     case "invalid_type": {
       const found = valueAt(root, path);
       if (found === undefined) {
-        return [{ path, message: `missing required field "${String(path[path.length - 1] ?? "")}"`, hint: `add it (${article(issue.expected)})` }];
+        return [
+          {
+            path,
+            message: `missing required field "${String(path[path.length - 1] ?? "")}"`,
+            hint: `add it (${article(issue.expected)})`,
+          },
+        ];
       }
       return [{ path, message: `expected ${article(issue.expected)}, got ${describeValue(found)}` }];
     }
@@ -61,8 +67,15 @@ function explainIssue(
     case "invalid_union": {
       const branches = issue.errors.filter((branch) => branch.length > 0);
       const closest = branches.sort((a, b) => depth(b) - depth(a))[0];
-      if (closest && depth(closest) > 0) return closest.flatMap((inner) => explainIssue(inner, path, root, allowedKeys));
-      return [{ path, message: `${describeValue(valueAt(root, path))} is not a valid value here`, hint: issue.message }];
+      if (closest && depth(closest) > 0)
+        return closest.flatMap((inner) => explainIssue(inner, path, root, allowedKeys));
+      return [
+        {
+          path,
+          message: `${describeValue(valueAt(root, path))} is not a valid value here`,
+          hint: issue.message,
+        },
+      ];
     }
     case "too_small":
     case "too_big":

@@ -15,15 +15,23 @@ export class PluginRegistry {
   register(plugin: OctoflowPlugin): this {
     for (const stepType of plugin.stepTypes ?? []) {
       if (!/^[a-z][a-z0-9_]*$/.test(stepType.name)) {
-        throw new OctoflowError("PLUGIN_INVALID", `plugin ${plugin.name}: step type name "${stepType.name}" is not valid`, {
-          hint: "use lower-case letters, digits and underscores, starting with a letter",
-        });
+        throw new OctoflowError(
+          "PLUGIN_INVALID",
+          `plugin ${plugin.name}: step type name "${stepType.name}" is not valid`,
+          {
+            hint: "use lower-case letters, digits and underscores, starting with a letter",
+          },
+        );
       }
       const existing = this.#stepTypes.get(stepType.name);
       if (existing) {
-        throw new OctoflowError("PLUGIN_INVALID", `plugin ${plugin.name}: step type "${stepType.name}" is already registered`, {
-          hint: "give the step type another name",
-        });
+        throw new OctoflowError(
+          "PLUGIN_INVALID",
+          `plugin ${plugin.name}: step type "${stepType.name}" is already registered`,
+          {
+            hint: "give the step type another name",
+          },
+        );
       }
       this.#stepTypes.set(stepType.name, stepType as StepType);
     }

@@ -15,7 +15,12 @@ export type StepProgress = number | { readonly done: number; readonly total: num
 
 /** A named credential from secrets.yml, the environment or a vault (seed 003). */
 export type Secret =
-  | { readonly name: string; readonly type: "credential"; readonly username: string; readonly password: string }
+  | {
+      readonly name: string;
+      readonly type: "credential";
+      readonly username: string;
+      readonly password: string;
+    }
   | { readonly name: string; readonly type: "token"; readonly token: string };
 
 /** Gives steps the secrets they name; the values never reach logs or errors (they are masked). */
@@ -38,7 +43,11 @@ export interface SubflowRunner {
    * Runs the flow at `path` (relative to FLOWS_PATH) with `input` as its data, as a real run
    * linked to this one; resolves with the sub-run's data, rejects when it does not complete.
    */
-  run(path: string, input: unknown, options?: { readonly label?: string }): Promise<Readonly<Record<string, unknown>>>;
+  run(
+    path: string,
+    input: unknown,
+    options?: { readonly label?: string },
+  ): Promise<Readonly<Record<string, unknown>>>;
 }
 
 /** What a running step knows about where it runs. */

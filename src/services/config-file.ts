@@ -13,7 +13,9 @@ const configSchema = z.strictObject({
   autostart: z
     .array(z.string())
     .default([])
-    .meta({ description: "Flow paths (relative to FLOWS_PATH) scheduled when the server starts (seed 003)." }),
+    .meta({
+      description: "Flow paths (relative to FLOWS_PATH) scheduled when the server starts (seed 003).",
+    }),
   plugins: z
     .array(z.string())
     .default([])
@@ -34,7 +36,9 @@ export function loadConfigFile(file: string): ConfigFile {
   if (!parsed.ok) throw configError(file, parsed.diagnostics.map(formatDiagnostic));
   const result = configSchema.safeParse(parsed.source.value ?? {});
   if (result.success) return result.data;
-  const messages = explainIssues(result.error.issues, parsed.source.value, () => Object.keys(configSchema.shape)).map((issue) => {
+  const messages = explainIssues(result.error.issues, parsed.source.value, () =>
+    Object.keys(configSchema.shape),
+  ).map((issue) => {
     const { line, column } = parsed.source.locate(issue.path, { key: issue.atKey ?? false });
     return `${file}:${line}:${column} ${issue.path.join(".")}: ${issue.message}${issue.hint ? ` (${issue.hint})` : ""}`;
   });
@@ -42,16 +46,24 @@ export function loadConfigFile(file: string): ConfigFile {
 }
 
 function configError(file: string, messages: readonly string[]): OctoflowError {
-  return new OctoflowError("CONFIG_INVALID", `the configuration file ${file} is not valid:\n  ${messages.join("\n  ")}`, {
-    hint: "fix it, or point CONFIG_FILE elsewhere",
-  });
+  return new OctoflowError(
+    "CONFIG_INVALID",
+    `the configuration file ${file} is not valid:\n  ${messages.join("\n  ")}`,
+    {
+      hint: "fix it, or point CONFIG_FILE elsewhere",
+    },
+  );
 }
 
 /**
  * Loads the plugins config.yml names and registers them. A plugin module exports an
  * OctoflowPlugin as its default export (or as `plugin`).
  */
-export async function loadPlugins(names: readonly string[], dataPath: string, registry: PluginRegistry): Promise<void> {
+export async function loadPlugins(
+  names: readonly string[],
+  dataPath: string,
+  registry: PluginRegistry,
+): Promise<void> {
   for (const name of names) {
     const local = name.startsWith(".") || isAbsolute(name);
     const specifier = local ? pathToFileURL(resolve(dataPath, name)).href : name;

@@ -10,7 +10,11 @@ import type { Settings } from "./settings.js";
 export function resolveFlowPath(reference: string, settings: Settings): string {
   const candidates = isAbsolute(reference)
     ? [reference]
-    : [resolve(reference), ...withExtensions(resolve(settings.flowsPath, reference)), ...withExtensions(resolve(reference))];
+    : [
+        resolve(reference),
+        ...withExtensions(resolve(settings.flowsPath, reference)),
+        ...withExtensions(resolve(reference)),
+      ];
   const found = candidates.find((candidate) => existsSync(candidate));
   if (found) return found;
   throw new OctoflowError("FLOW_NOT_FOUND", `no flow file "${reference}"`, {

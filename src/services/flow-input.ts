@@ -6,15 +6,22 @@ import type { FlowDefinition } from "../model/flow-schema.js";
  * command line to the declared type, and refuses missing required inputs. Undeclared arguments
  * pass as given.
  */
-export function prepareInput(flow: FlowDefinition, args: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function prepareInput(
+  flow: FlowDefinition,
+  args: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
   const result: Record<string, unknown> = { ...args };
   for (const [name, declared] of Object.entries(flow.inputs ?? {})) {
     if (result[name] === undefined) {
       if (declared.default !== undefined) result[name] = declared.default;
       else if (declared.required) {
-        throw new OctoflowError("INPUT_INVALID", `flow ${flow.name} needs the input "${name}"${declared.description ? ` (${declared.description})` : ""}`, {
-          hint: `pass it with --input ${name}=…`,
-        });
+        throw new OctoflowError(
+          "INPUT_INVALID",
+          `flow ${flow.name} needs the input "${name}"${declared.description ? ` (${declared.description})` : ""}`,
+          {
+            hint: `pass it with --input ${name}=…`,
+          },
+        );
       }
       continue;
     }
@@ -25,11 +32,17 @@ export function prepareInput(flow: FlowDefinition, args: Readonly<Record<string,
 
 function convert(flow: string, name: string, type: string, value: unknown): unknown {
   const fail = (): never => {
-    throw new OctoflowError("INPUT_INVALID", `input "${name}" of flow ${flow} must be ${type === "integer" ? "an integer" : `a ${type}`}, got ${JSON.stringify(value)}`);
+    throw new OctoflowError(
+      "INPUT_INVALID",
+      `input "${name}" of flow ${flow} must be ${type === "integer" ? "an integer" : `a ${type}`}, got ${JSON.stringify(value)}`,
+    );
   };
   if (typeof value !== "string") {
     const actual = Array.isArray(value) ? "array" : value === null ? "null" : typeof value;
-    const ok = actual === type || (type === "integer" && Number.isInteger(value)) || (type === "number" && actual === "number");
+    const ok =
+      actual === type ||
+      (type === "integer" && Number.isInteger(value)) ||
+      (type === "number" && actual === "number");
     return ok ? value : fail();
   }
   switch (type) {
@@ -38,7 +51,8 @@ function convert(flow: string, name: string, type: string, value: unknown): unkn
     case "number":
     case "integer": {
       const number = Number(value);
-      if (value.trim() === "" || Number.isNaN(number) || (type === "integer" && !Number.isInteger(number))) fail();
+      if (value.trim() === "" || Number.isNaN(number) || (type === "integer" && !Number.isInteger(number)))
+        fail();
       return number;
     }
     case "boolean":

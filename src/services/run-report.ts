@@ -34,14 +34,22 @@ export interface StepReport {
 }
 
 /** Builds the report of a run from the store; `resultKeys` maps step names to their result_key. */
-export async function reportRun(store: Store, run: RunRecord, resultKeys: ReadonlyMap<string, string> = new Map()): Promise<RunReport> {
+export async function reportRun(
+  store: Store,
+  run: RunRecord,
+  resultKeys: ReadonlyMap<string, string> = new Map(),
+): Promise<RunReport> {
   const steps = await store.getRunSteps(run.id);
   const input = run.flowInputId === null ? {} : ((await store.getFlowInput(run.flowInputId))?.args ?? {});
   const data: Record<string, unknown> = {};
-  for (const step of steps) if (step.state === "COMPLETED" && step.hasOutput) data[resultKeys.get(step.name) ?? step.name] = step.output;
+  for (const step of steps)
+    if (step.state === "COMPLETED" && step.hasOutput)
+      data[resultKeys.get(step.name) ?? step.name] = step.output;
   const errors = [
     ...(run.error ? [run.error] : []),
-    ...steps.filter((s) => s.error && s.state === "FAILED").map((s) => `${s.name}: ${s.error}${s.errorIgnored ? " (ignored)" : ""}`),
+    ...steps
+      .filter((s) => s.error && s.state === "FAILED")
+      .map((s) => `${s.name}: ${s.error}${s.errorIgnored ? " (ignored)" : ""}`),
   ];
   return {
     id: run.id,

@@ -105,9 +105,14 @@ export class RunService {
     await this.recoverOrphans();
     const run = await this.#requireRun(runId);
     if (run.state !== "FAILED" && run.state !== "CANCELLED") {
-      throw new OctoflowError("RUN_NOT_RESUMABLE", `run ${runId} is ${run.state}; only FAILED or CANCELLED runs can be resumed`, {
-        hint: run.state === "COMPLETED" ? "start a new run instead" : "wait for it to end, or cancel it first",
-      });
+      throw new OctoflowError(
+        "RUN_NOT_RESUMABLE",
+        `run ${runId} is ${run.state}; only FAILED or CANCELLED runs can be resumed`,
+        {
+          hint:
+            run.state === "COMPLETED" ? "start a new run instead" : "wait for it to end, or cancel it first",
+        },
+      );
     }
     const flow = await this.#storedFlow(run);
     const steps = await store.getRunSteps(runId);
@@ -122,7 +127,10 @@ export class RunService {
       }
     }
     if (!(await store.transitionRun(runId, "resume", { owner: this.owner }))) {
-      throw new OctoflowError("RUN_NOT_RESUMABLE", `run ${runId} changed state while resuming; look at it again`);
+      throw new OctoflowError(
+        "RUN_NOT_RESUMABLE",
+        `run ${runId} changed state while resuming; look at it again`,
+      );
     }
     this.#options.events.emit({ type: "run", runId, state: "RUNNING", at: new Date().toISOString() });
     const resumed = (await store.getRun(runId)) as RunRecord;
@@ -154,7 +162,13 @@ export class RunService {
       const reason = `the octoflow ${who} stopped while this run was ${run.state} (killed or crashed); resume it with \`octoflow resume ${run.id}\``;
       await store.failOpenStepRuns(run.id, "interrupted: the process running this step stopped");
       if (await store.transitionRun(run.id, "orphan", { error: reason })) {
-        this.#options.events.emit({ type: "run", runId: run.id, state: "FAILED", error: reason, at: new Date().toISOString() });
+        this.#options.events.emit({
+          type: "run",
+          runId: run.id,
+          state: "FAILED",
+          error: reason,
+          at: new Date().toISOString(),
+        });
         recovered.push((await store.getRun(run.id)) as RunRecord);
       }
     }
@@ -197,14 +211,25 @@ export class RunService {
       run: async (path, input) => {
         const depth = (this.#depth.get(parentRunId) ?? 0) + 1;
         if (depth > MAX_SUBFLOW_DEPTH) {
-          throw new NonRetriableError(`sub-flow ${path} would be nested ${depth} levels deep, more than the limit of ${MAX_SUBFLOW_DEPTH}`, {
-            hint: "a flow probably calls itself; check the `path` of its flow and flow_loop steps",
-          });
+          throw new NonRetriableError(
+            `sub-flow ${path} would be nested ${depth} levels deep, more than the limit of ${MAX_SUBFLOW_DEPTH}`,
+            {
+              hint: "a flow probably calls itself; check the `path` of its flow and flow_loop steps",
+            },
+          );
         }
         const file = resolveUnder(this.#paths().flows, path, "FLOWS_PATH");
         const flow = await requireFlowFile(file, this.#options.registry);
-        const args = input !== null && typeof input === "object" && !Array.isArray(input) ? (input as Record<string, unknown>) : { data: input };
-        const started = await this.launch({ flow, args, trigger: "subflow", parent: { runId: parentRunId, step: parentStep } });
+        const args =
+          input !== null && typeof input === "object" && !Array.isArray(input)
+            ? (input as Record<string, unknown>)
+            : { data: input };
+        const started = await this.launch({
+          flow,
+          args,
+          trigger: "subflow",
+          parent: { runId: parentRunId, step: parentStep },
+        });
         const onAbort = (): void => void this.cancel(started.run.id, "the parent run was cancelled");
         signal.addEventListener("abort", onAbort, { once: true });
         let final: RunRecord;
@@ -215,9 +240,13 @@ export class RunService {
         }
         if (signal.aborted) throw signal.reason;
         if (final.state !== "COMPLETED") {
-          throw new OctoflowError("STEP_FAILED", `sub-flow ${flow.name} (run ${final.id}) ended ${final.state}${final.error ? `: ${final.error}` : ""}`, {
-            hint: `see it with \`octoflow runs show ${final.id}\``,
-          });
+          throw new OctoflowError(
+            "STEP_FAILED",
+            `sub-flow ${flow.name} (run ${final.id}) ended ${final.state}${final.error ? `: ${final.error}` : ""}`,
+            {
+              hint: `see it with \`octoflow runs show ${final.id}\``,
+            },
+          );
         }
         return started.data;
       },
@@ -228,11 +257,17 @@ export class RunService {
     const { store } = this.#options;
     if (request.flowInputId !== undefined) {
       const stored = await store.getFlowInput(request.flowInputId);
-      if (!stored) throw new OctoflowError("INPUT_INVALID", `flow input ${request.flowInputId} does not exist`);
+      if (!stored)
+        throw new OctoflowError("INPUT_INVALID", `flow input ${request.flowInputId} does not exist`);
       return { id: stored.id, args: prepareInput(request.flow, stored.args) };
     }
     const args = prepareInput(request.flow, request.args ?? {});
-    const created = await store.createFlowInput({ flow: request.flow.name, args, sourceStoreIds: [], targetStoreId: null });
+    const created = await store.createFlowInput({
+      flow: request.flow.name,
+      args,
+      sourceStoreIds: [],
+      targetStoreId: null,
+    });
     return { id: created.id, args };
   }
 
@@ -243,22 +278,33 @@ export class RunService {
 
   async #requireRun(runId: number): Promise<RunRecord> {
     const run = await this.#options.store.getRun(runId);
-    if (!run) throw new OctoflowError("RUN_NOT_FOUND", `there is no run ${runId}`, { hint: "list runs with `octoflow runs list`" });
+    if (!run)
+      throw new OctoflowError("RUN_NOT_FOUND", `there is no run ${runId}`, {
+        hint: "list runs with `octoflow runs list`",
+      });
     return run;
   }
 
   /** The flow exactly as the run started it, validated again against today's step types. */
   async #storedFlow(run: RunRecord): Promise<FlowDefinition> {
     const stored = await this.#options.store.getFlow(run.flowHash);
-    if (!stored) throw new OctoflowError("RUN_NOT_RESUMABLE", `the definition of run ${run.id}'s flow is missing from the store`);
+    if (!stored)
+      throw new OctoflowError(
+        "RUN_NOT_RESUMABLE",
+        `the definition of run ${run.id}'s flow is missing from the store`,
+      );
     const file = stored.file ?? `${stored.name} (stored)`;
     const result = stored.text
       ? await loadFlowText(file, stored.text, this.#options.registry)
       : await validateFlow({ file, value: stored.definition }, this.#options.registry);
     if (!result.ok) {
-      throw new OctoflowError("RUN_NOT_RESUMABLE", `run ${run.id}'s flow no longer validates: ${result.diagnostics[0]?.message ?? ""}`, {
-        hint: "a step type it uses may be missing; install the plugin that provides it",
-      });
+      throw new OctoflowError(
+        "RUN_NOT_RESUMABLE",
+        `run ${run.id}'s flow no longer validates: ${result.diagnostics[0]?.message ?? ""}`,
+        {
+          hint: "a step type it uses may be missing; install the plugin that provides it",
+        },
+      );
     }
     return result.flow;
   }
@@ -266,7 +312,8 @@ export class RunService {
 
 function isOrphan(run: RunRecord, self: string): boolean {
   const heartbeatAge = run.heartbeatUtc ? Date.now() - Date.parse(run.heartbeatUtc) : Infinity;
-  if (!run.owner) return run.state === "RUNNING" || Date.now() - Date.parse(run.createdUtc) > STALE_HEARTBEAT_MS;
+  if (!run.owner)
+    return run.state === "RUNNING" || Date.now() - Date.parse(run.createdUtc) > STALE_HEARTBEAT_MS;
   const [host, pidText] = run.owner.split(":");
   if (run.owner !== self && host === hostname() && !isAlive(Number(pidText))) return true;
   return run.owner !== self && heartbeatAge > STALE_HEARTBEAT_MS;
@@ -282,5 +329,7 @@ function isAlive(pid: number): boolean {
 }
 
 function toJson(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value ?? null, (_key, v: unknown) => (typeof v === "function" ? "[function]" : v)));
+  return JSON.parse(
+    JSON.stringify(value ?? null, (_key, v: unknown) => (typeof v === "function" ? "[function]" : v)),
+  );
 }

@@ -21,11 +21,25 @@ describe("secrets", () => {
 `);
 
   it("reads seed 003's secrets.yml and the environment", () => {
-    const secrets = loadSecrets(file, { OCTOFLOW_SECRET_SLACK: "xoxb-123456", OCTOFLOW_SECRET_DB_USERNAME: "app", OCTOFLOW_SECRET_DB_PASSWORD: "pg-password" });
-    expect(secrets.get("jira")).toEqual({ name: "jira", type: "credential", username: "octo-bot", password: "s3cret-pass/word" });
+    const secrets = loadSecrets(file, {
+      OCTOFLOW_SECRET_SLACK: "xoxb-123456",
+      OCTOFLOW_SECRET_DB_USERNAME: "app",
+      OCTOFLOW_SECRET_DB_PASSWORD: "pg-password",
+    });
+    expect(secrets.get("jira")).toEqual({
+      name: "jira",
+      type: "credential",
+      username: "octo-bot",
+      password: "s3cret-pass/word",
+    });
     expect(secrets.get("slack")).toEqual({ name: "slack", type: "token", token: "xoxb-123456" });
     expect(secrets.get("db")).toMatchObject({ type: "credential", username: "app" });
-    expect(secrets.names().map((s) => s.name).sort()).toEqual(["db", "github", "jira", "slack"]);
+    expect(
+      secrets
+        .names()
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(["db", "github", "jira", "slack"]);
   });
 
   it("masks values, their URL-encoded and Basic-auth forms", () => {
@@ -54,8 +68,12 @@ describe("secrets", () => {
     } catch (error) {
       expect(String((error as Error).message)).not.toContain("hunter2");
     }
-    expect(() => loadSecrets(secretsFile("- name: y\n  type: token\n"))).toThrow(/secrets\.yml:1:3 secret 1: needs `token` as text/);
-    expect(() => loadSecrets(secretsFile("- name: z\n  type: token\n  token: ab\n"))).toThrow(/shorter than 4 characters/);
+    expect(() => loadSecrets(secretsFile("- name: y\n  type: token\n"))).toThrow(
+      /secrets\.yml:1:3 secret 1: needs `token` as text/,
+    );
+    expect(() => loadSecrets(secretsFile("- name: z\n  type: token\n  token: ab\n"))).toThrow(
+      /shorter than 4 characters/,
+    );
   });
 
   it("treats a missing file as no secrets", () => {

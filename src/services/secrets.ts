@@ -22,16 +22,23 @@ export const emptySecrets: SecretResolver = {
  *
  * @example const secrets = loadSecrets(settings.secretsPath, process.env);
  */
-export function loadSecrets(file: string, env: Readonly<Record<string, string | undefined>> = {}): SecretStore {
+export function loadSecrets(
+  file: string,
+  env: Readonly<Record<string, string | undefined>> = {},
+): SecretStore {
   const secrets = new Map<string, Secret>();
   if (existsSync(file)) for (const secret of readSecretsFile(file)) secrets.set(secret.name, secret);
   for (const secret of secretsFromEnv(env)) secrets.set(secret.name, secret);
   for (const secret of secrets.values()) {
     const values = secretValues(secret);
     if (values.some((value) => value.length < MIN_SECRET_LENGTH)) {
-      throw new OctoflowError("CONFIG_INVALID", `secret "${secret.name}" has a value shorter than ${MIN_SECRET_LENGTH} characters`, {
-        hint: "such a value cannot be masked in logs; use a real password or token",
-      });
+      throw new OctoflowError(
+        "CONFIG_INVALID",
+        `secret "${secret.name}" has a value shorter than ${MIN_SECRET_LENGTH} characters`,
+        {
+          hint: "such a value cannot be masked in logs; use a real password or token",
+        },
+      );
     }
   }
   return new SecretStore(secrets);
@@ -44,7 +51,9 @@ export class SecretStore implements SecretResolver {
   constructor(secrets: ReadonlyMap<string, Secret>) {
     this.#secrets = secrets;
     // Longest first, so a value that contains another is masked whole.
-    this.#masked = [...new Set([...secrets.values()].flatMap(maskedForms))].sort((a, b) => b.length - a.length);
+    this.#masked = [...new Set([...secrets.values()].flatMap(maskedForms))].sort(
+      (a, b) => b.length - a.length,
+    );
   }
 
   get(name: string): Secret {
@@ -77,8 +86,13 @@ function secretValues(secret: Secret): string[] {
 
 function maskedForms(secret: Secret): string[] {
   const values = secretValues(secret);
-  const forms = [...values, ...values.map(encodeURIComponent), ...values.map((v) => JSON.stringify(v).slice(1, -1))];
-  if (secret.type === "credential") forms.push(Buffer.from(`${secret.username}:${secret.password}`).toString("base64"));
+  const forms = [
+    ...values,
+    ...values.map(encodeURIComponent),
+    ...values.map((v) => JSON.stringify(v).slice(1, -1)),
+  ];
+  if (secret.type === "credential")
+    forms.push(Buffer.from(`${secret.username}:${secret.password}`).toString("base64"));
   return forms.filter((form) => form.length >= MIN_SECRET_LENGTH);
 }
 
@@ -86,11 +100,17 @@ function readSecretsFile(file: string): Secret[] {
   const parsed = parseYaml(file, readFileSync(file, "utf8"));
   if (!parsed.ok) {
     const first = parsed.diagnostics[0];
-    throw new OctoflowError("CONFIG_INVALID", `${file}:${first?.line ?? 0}: ${first?.message ?? "unreadable"}`, { hint: first?.hint });
+    throw new OctoflowError(
+      "CONFIG_INVALID",
+      `${file}:${first?.line ?? 0}: ${first?.message ?? "unreadable"}`,
+      { hint: first?.hint },
+    );
   }
   const entries = parsed.source.value ?? [];
   if (!Array.isArray(entries)) {
-    throw new OctoflowError("CONFIG_INVALID", `${file} must hold a list of secrets`, { hint: "write `- name: x\\n  type: token\\n  token: …`" });
+    throw new OctoflowError("CONFIG_INVALID", `${file} must hold a list of secrets`, {
+      hint: "write `- name: x\\n  type: token\\n  token: …`",
+    });
   }
   return entries.map((entry: unknown, index) => {
     const where = (field: string): string => {
@@ -100,14 +120,22 @@ function readSecretsFile(file: string): Secret[] {
     const fail = (field: string, message: string, hint: string): never => {
       throw new OctoflowError("CONFIG_INVALID", `${where(field)}: ${message}`, { hint });
     };
-    if (entry === null || typeof entry !== "object") return fail("name", "must be a mapping", "give name, type and the values");
+    if (entry === null || typeof entry !== "object")
+      return fail("name", "must be a mapping", "give name, type and the values");
     const e = entry as Record<string, unknown>;
     const text = (field: string): string =>
-      typeof e[field] === "string" && e[field] !== "" ? (e[field] as string) : fail(field, `needs \`${field}\` as text`, `add ${field}: …`);
+      typeof e[field] === "string" && e[field] !== ""
+        ? (e[field] as string)
+        : fail(field, `needs \`${field}\` as text`, `add ${field}: …`);
     const name = text("name");
-    if (e.type === "credential") return { name, type: "credential", username: text("username"), password: text("password") };
+    if (e.type === "credential")
+      return { name, type: "credential", username: text("username"), password: text("password") };
     if (e.type === "token") return { name, type: "token", token: text("token") };
-    return fail("type", `"${name}" has type ${JSON.stringify(e.type)}`, "use type: credential (username, password) or type: token (token)");
+    return fail(
+      "type",
+      `"${name}" has type ${JSON.stringify(e.type)}`,
+      "use type: credential (username, password) or type: token (token)",
+    );
   });
 }
 
@@ -130,7 +158,10 @@ function secretsFromEnv(env: Readonly<Record<string, string | undefined>>): Secr
   }
   for (const [name, { username, password }] of credentials) {
     if (username === undefined || password === undefined) {
-      throw new OctoflowError("CONFIG_INVALID", `secret "${name}" from the environment needs both ${prefix}${name.toUpperCase()}_USERNAME and _PASSWORD`);
+      throw new OctoflowError(
+        "CONFIG_INVALID",
+        `secret "${name}" from the environment needs both ${prefix}${name.toUpperCase()}_USERNAME and _PASSWORD`,
+      );
     }
     secrets.push({ name, type: "credential", username, password });
   }

@@ -38,7 +38,8 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>> =
     return text === undefined || text.trim() === "" ? undefined : text;
   };
   const dataPath = resolve(value("DATA_PATH") ?? "data");
-  const under = (name: string, fallback: string): string => resolve(value(name) ?? resolve(dataPath, fallback));
+  const under = (name: string, fallback: string): string =>
+    resolve(value(name) ?? resolve(dataPath, fallback));
   const port = portSchema.safeParse(value("API_PORT") ?? "5000");
   if (!port.success) {
     throw new OctoflowError("CONFIG_INVALID", `API_PORT is "${env.API_PORT}", not a port number`, {
@@ -55,7 +56,10 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>> =
     configFile: under("CONFIG_FILE", "config.yml"),
     databaseFile: under("OCTOFLOW_DATABASE", "octoflow.db"),
     apiPort: port.data,
-    apiProtocols: (value("API_PROTOCOL") ?? "http").split(",").map((p) => p.trim()).filter(Boolean),
+    apiProtocols: (value("API_PROTOCOL") ?? "http")
+      .split(",")
+      .map((p) => p.trim())
+      .filter(Boolean),
     apiToken: value("API_TOKEN"),
   };
 }

@@ -19,9 +19,13 @@ export const flowLoopStep = defineStepType({
   }),
   run: async ({ options, input, context }) => {
     if (!Array.isArray(input)) {
-      throw new OctoflowError("STEP_FAILED", `flow_loop needs a list to loop over, got ${input === null ? "null" : typeof input}`, {
-        hint: "point data_key at a list in the run's data",
-      });
+      throw new OctoflowError(
+        "STEP_FAILED",
+        `flow_loop needs a list to loop over, got ${input === null ? "null" : typeof input}`,
+        {
+          hint: "point data_key at a list in the run's data",
+        },
+      );
     }
     const results: unknown[] = new Array(input.length);
     const failures: string[] = [];
@@ -31,9 +35,17 @@ export const flowLoopStep = defineStepType({
       while (next < input.length && !context.signal.aborted) {
         const index = next++;
         const item: unknown = input[index];
-        const args = { ...(item !== null && typeof item === "object" && !Array.isArray(item) ? item : {}), item, item_index: index };
+        const args = {
+          ...(item !== null && typeof item === "object" && !Array.isArray(item) ? item : {}),
+          item,
+          item_index: index,
+        };
         try {
-          results[index] = pickOutput(await context.subflows.run(options.path, args), options.output_key, options.path);
+          results[index] = pickOutput(
+            await context.subflows.run(options.path, args),
+            options.output_key,
+            options.path,
+          );
         } catch (error) {
           if (isCancellation(error) || context.signal.aborted) throw error;
           failures.push(`item ${index}: ${errorText(error)}`);
@@ -44,7 +56,10 @@ export const flowLoopStep = defineStepType({
     await Promise.all(Array.from({ length: Math.min(options.concurrency, input.length) }, worker));
     if (context.signal.aborted) throw context.signal.reason;
     if (failures.length > 0) {
-      throw new OctoflowError("STEP_FAILED", `${failures.length} of ${input.length} sub-runs failed: ${failures.slice(0, 3).join("; ")}${failures.length > 3 ? "; …" : ""}`);
+      throw new OctoflowError(
+        "STEP_FAILED",
+        `${failures.length} of ${input.length} sub-runs failed: ${failures.slice(0, 3).join("; ")}${failures.length > 3 ? "; …" : ""}`,
+      );
     }
     context.log.info(`ran ${options.path} for ${input.length} items`);
     return results;

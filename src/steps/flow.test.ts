@@ -15,9 +15,18 @@ steps:
   - { name: twice, type: echo, echo: { value: "{{ n * 2 }}", key: "{{ item_index | default('none') }}" } }
 `,
   );
-  writeFileSync(join(flows, "self.yml"), "name: self\nsteps:\n  - { name: again, type: flow, flow: { path: self.yml } }\n");
-  writeFileSync(join(flows, "slow.yml"), "name: slow\nsteps:\n  - { name: wait, type: sleep, sleep: { duration: 30 } }\n");
-  writeFileSync(join(flows, "fails.yml"), "name: fails\nsteps:\n  - { name: bad, type: flaky, flaky: { failures: 9, message: sub-flow broke } }\n");
+  writeFileSync(
+    join(flows, "self.yml"),
+    "name: self\nsteps:\n  - { name: again, type: flow, flow: { path: self.yml } }\n",
+  );
+  writeFileSync(
+    join(flows, "slow.yml"),
+    "name: slow\nsteps:\n  - { name: wait, type: sleep, sleep: { duration: 30 } }\n",
+  );
+  writeFileSync(
+    join(flows, "fails.yml"),
+    "name: fails\nsteps:\n  - { name: bad, type: flaky, flaky: { failures: 9, message: sub-flow broke } }\n",
+  );
 });
 afterEach(async () => {
   await h.close();
@@ -40,7 +49,9 @@ steps:
     expect(final.state).toBe("COMPLETED");
     expect(steps.get("call")?.output).toEqual({ value: 42, key: "none" });
     const children = await h.store.listRuns({ parentRunId: final.id });
-    expect(children.map((c) => [c.flowName, c.parentStep, c.state, c.trigger])).toEqual([["double", "call", "COMPLETED", "subflow"]]);
+    expect(children.map((c) => [c.flowName, c.parentStep, c.state, c.trigger])).toEqual([
+      ["double", "call", "COMPLETED", "subflow"],
+    ]);
   });
 
   it("loops a sub-flow over a list, results in order, item keys visible", async () => {
@@ -62,18 +73,26 @@ steps:
   });
 
   it("fails clearly when flows nest deeper than the limit", async () => {
-    const { final, steps } = await run("name: top\nsteps:\n  - { name: go, type: flow, flow: { path: self.yml } }\n");
+    const { final, steps } = await run(
+      "name: top\nsteps:\n  - { name: go, type: flow, flow: { path: self.yml } }\n",
+    );
     expect(final.state).toBe("FAILED");
     expect(steps.get("go")?.error).toContain("more than the limit of 10");
   });
 
   it("fails the step with the sub-run's id and error", async () => {
-    const { steps } = await run("name: top\nsteps:\n  - { name: go, type: flow, flow: { path: fails.yml } }\n");
-    expect(steps.get("go")?.error).toMatch(/sub-flow fails \(run \d+\) ended FAILED: step "bad" failed: sub-flow broke/);
+    const { steps } = await run(
+      "name: top\nsteps:\n  - { name: go, type: flow, flow: { path: fails.yml } }\n",
+    );
+    expect(steps.get("go")?.error).toMatch(
+      /sub-flow fails \(run \d+\) ended FAILED: step "bad" failed: sub-flow broke/,
+    );
   });
 
   it("refuses a sub-flow path outside FLOWS_PATH", async () => {
-    const { steps } = await run("name: top\nsteps:\n  - { name: go, type: flow, flow: { path: ../octoflow.db } }\n");
+    const { steps } = await run(
+      "name: top\nsteps:\n  - { name: go, type: flow, flow: { path: ../octoflow.db } }\n",
+    );
     expect(steps.get("go")?.error).toContain('path "../octoflow.db" leaves FLOWS_PATH');
   });
 

@@ -3,7 +3,11 @@ import { OctoflowError } from "../model/errors.js";
 import { defineStepType } from "../plugins/step-type.js";
 
 /** What a flow or flow_loop step gives back from a sub-run: its whole data, or one key of it. */
-export function pickOutput(data: Readonly<Record<string, unknown>>, outputKey: string | undefined, path: string): unknown {
+export function pickOutput(
+  data: Readonly<Record<string, unknown>>,
+  outputKey: string | undefined,
+  path: string,
+): unknown {
   if (outputKey === undefined) return data;
   if (!Object.hasOwn(data, outputKey)) {
     throw new OctoflowError("STEP_FAILED", `sub-flow ${path} has no "${outputKey}" in its data`, {
@@ -24,7 +28,10 @@ export const flowStep = defineStepType({
   options: z.strictObject({
     path: z.string().min(1).meta({ description: "The flow file, relative to FLOWS_PATH." }),
     data_key: z.string().optional().meta({ description: "The run data the sub-flow starts from." }),
-    output_key: z.string().optional().meta({ description: "Return only this key of the sub-run's data (default: all of it)." }),
+    output_key: z
+      .string()
+      .optional()
+      .meta({ description: "Return only this key of the sub-run's data (default: all of it)." }),
   }),
   run: async ({ options, input, context }) => {
     const data = await context.subflows.run(options.path, input ?? {});

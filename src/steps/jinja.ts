@@ -17,12 +17,18 @@ export const jinjaStep = defineStepType({
       path: z.string().min(1).optional().meta({ description: "The template, relative to TEMPLATES_PATH." }),
       template: z.string().optional().meta({ description: "An inline template, instead of path." }),
       data_key: z.string().optional().meta({ description: "The run data to render (as `data`)." }),
-      parse: z.enum(["json", "yaml"]).optional().meta({ description: "Parse the rendered text as JSON or YAML." }),
+      parse: z
+        .enum(["json", "yaml"])
+        .optional()
+        .meta({ description: "Parse the rendered text as JSON or YAML." }),
     })
-    .refine((o) => (o.path === undefined) !== (o.template === undefined), { message: "give exactly one of path or template" }),
+    .refine((o) => (o.path === undefined) !== (o.template === undefined), {
+      message: "give exactly one of path or template",
+    }),
   rawOptions: ["template"],
   check: (options) => {
-    const problem = options.template === undefined ? undefined : checkTemplate(options.template, "inline template");
+    const problem =
+      options.template === undefined ? undefined : checkTemplate(options.template, "inline template");
     return problem ? [{ path: ["template"], message: `template does not parse: ${problem}` }] : [];
   },
   run: ({ options, input, context }) => {
@@ -30,19 +36,32 @@ export const jinjaStep = defineStepType({
     const name = options.path ?? "inline template";
     const source = options.path === undefined ? (options.template as string) : loader.load(options.path);
     if (source === undefined) {
-      throw new NonRetriableError(`template ${options.path} not found in TEMPLATES_PATH (${context.paths.templates})`, {
-        hint: "the path is relative to TEMPLATES_PATH",
-      });
+      throw new NonRetriableError(
+        `template ${options.path} not found in TEMPLATES_PATH (${context.paths.templates})`,
+        {
+          hint: "the path is relative to TEMPLATES_PATH",
+        },
+      );
     }
-    const picked = input !== null && typeof input === "object" && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
-    const text = renderTemplate(source, { ...context.data, ...picked, data: input ?? null }, { name, loader });
+    const picked =
+      input !== null && typeof input === "object" && !Array.isArray(input)
+        ? (input as Record<string, unknown>)
+        : {};
+    const text = renderTemplate(
+      source,
+      { ...context.data, ...picked, data: input ?? null },
+      { name, loader },
+    );
     if (options.parse === undefined) return text;
     try {
       return options.parse === "json" ? JSON.parse(text) : parseYamlText(text, { maxAliasCount: 100 });
     } catch (error) {
-      throw new NonRetriableError(`the output of ${name} is not valid ${options.parse}: ${(error as Error).message.split("\n")[0]}`, {
-        hint: `the text starts with: ${text.slice(0, 120)}`,
-      });
+      throw new NonRetriableError(
+        `the output of ${name} is not valid ${options.parse}: ${(error as Error).message.split("\n")[0]}`,
+        {
+          hint: `the text starts with: ${text.slice(0, 120)}`,
+        },
+      );
     }
   },
 });

@@ -14,12 +14,17 @@ export const jiraNamesMergeStep = defineStepType({
   description: "Keys each Jira issue's fields by their display names (search with expand=names).",
   options: z.strictObject({
     data_key: z.string().optional().meta({ description: "The Jira search result." }),
-    list_key: z.string().default("issues").meta({ description: "The list of issues in the result (default: issues)." }),
+    list_key: z
+      .string()
+      .default("issues")
+      .meta({ description: "The list of issues in the result (default: issues)." }),
   }),
   run: ({ options, input, context }) => {
     const result = input as { names?: unknown } & Record<string, unknown>;
     if (result === null || typeof result !== "object") {
-      throw new NonRetriableError("jira_names_merge needs a Jira search result (a mapping), got " + typeof input);
+      throw new NonRetriableError(
+        "jira_names_merge needs a Jira search result (a mapping), got " + typeof input,
+      );
     }
     const issues = result[options.list_key];
     if (!Array.isArray(issues)) {
@@ -29,7 +34,9 @@ export const jiraNamesMergeStep = defineStepType({
     }
     const names = result.names;
     if (names === null || typeof names !== "object") {
-      throw new NonRetriableError("the Jira result has no `names`", { hint: "add expand=names to the search URL" });
+      throw new NonRetriableError("the Jira result has no `names`", {
+        hint: "add expand=names to the search URL",
+      });
     }
     const nameOf = names as Record<string, unknown>;
     const merged = (issues as JiraIssue[]).map((issue) => {

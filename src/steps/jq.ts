@@ -11,7 +11,10 @@ export const jqStep = defineStepType({
   name: "jq",
   description: "Transforms data with a jq expression.",
   options: z.strictObject({
-    expression: z.string().min(1).meta({ description: 'A jq program, e.g. "[.issues[] | {key, summary: .fields.summary}]".' }),
+    expression: z
+      .string()
+      .min(1)
+      .meta({ description: 'A jq program, e.g. "[.issues[] | {key, summary: .fields.summary}]".' }),
     data_key: z.string().optional().meta({ description: "The run data to transform (default: null)." }),
   }),
   rawOptions: ["expression"],

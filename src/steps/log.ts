@@ -6,7 +6,9 @@ export const logStep = defineStepType({
   name: "log",
   description: "Writes a message to the run's log; its output is the message.",
   options: z.strictObject({
-    message: z.string().meta({ description: 'The text; a template, e.g. "found {{ issues | length }} issues".' }),
+    message: z
+      .string()
+      .meta({ description: 'The text; a template, e.g. "found {{ issues | length }} issues".' }),
     level: z.enum(["debug", "info", "warn", "error"]).default("info"),
     data_key: z.string().optional(),
   }),

@@ -138,15 +138,29 @@ export interface Store {
   listRuns(filter?: RunFilter): Promise<RunRecord[]>;
   /** Runs in READY or RUNNING state, for recovery after a crash. */
   listUnfinishedRuns(): Promise<RunRecord[]>;
-  transitionRun(id: number, transition: RunTransitionName, fields?: { error?: string | null; owner?: string | null }): Promise<boolean>;
+  transitionRun(
+    id: number,
+    transition: RunTransitionName,
+    fields?: { error?: string | null; owner?: string | null },
+  ): Promise<boolean>;
   setRunProgress(id: number, progress: number): Promise<void>;
   heartbeat(id: number, owner: string): Promise<void>;
 
   getRunSteps(runId: number): Promise<RunStepRecord[]>;
-  transitionStep(runId: number, step: string, transition: StepTransitionName, fields?: StepFinish): Promise<boolean>;
+  transitionStep(
+    runId: number,
+    step: string,
+    transition: StepTransitionName,
+    fields?: StepFinish,
+  ): Promise<boolean>;
   setStepProgress(runId: number, step: string, progress: number): Promise<void>;
 
-  startStepRun(run: { runId: number; stepName: string; itemIndex: number | null; attempt: number }): Promise<number>;
+  startStepRun(run: {
+    runId: number;
+    stepName: string;
+    itemIndex: number | null;
+    attempt: number;
+  }): Promise<number>;
   finishStepRun(id: number, state: StepState, error?: string | null): Promise<void>;
   listStepRuns(runId: number): Promise<StepRunRecord[]>;
   /** Step runs of a run that a dead process left RUNNING are marked FAILED with `error`. */

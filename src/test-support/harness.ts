@@ -16,14 +16,22 @@ import { openSqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { SqliteStore } from "../store/sqlite/sqlite-store.js";
 
 /** Step types for tests: each does one observable thing. */
-export function testPlugin(state: { calls: Map<string, number>; running: number; maxRunning: number }): OctoflowPlugin {
+export function testPlugin(state: {
+  calls: Map<string, number>;
+  running: number;
+  maxRunning: number;
+}): OctoflowPlugin {
   return {
     name: "test-steps",
     stepTypes: [
       defineStepType({
         name: "flaky",
         description: "fails the first `failures` calls, then returns `value`",
-        options: z.strictObject({ failures: z.int(), value: z.unknown().optional(), message: z.string().default("flaky failure") }),
+        options: z.strictObject({
+          failures: z.int(),
+          value: z.unknown().optional(),
+          message: z.string().default("flaky failure"),
+        }),
         run: ({ options, context }) => {
           const key = `${context.run.id}:${context.step.name}:${context.step.item?.index ?? ""}`;
           const calls = (state.calls.get(key) ?? 0) + 1;
@@ -35,7 +43,9 @@ export function testPlugin(state: { calls: Map<string, number>; running: number;
       defineStepType({
         name: "busy",
         description: "waits `ms`, counting how many run at once; returns its input or item",
-        options: z.strictObject({ ms: z.number().default(20), data_key: z.string().optional() }).default({ ms: 20 }),
+        options: z
+          .strictObject({ ms: z.number().default(20), data_key: z.string().optional() })
+          .default({ ms: 20 }),
         run: async ({ options, context, input }) => {
           state.running++;
           state.maxRunning = Math.max(state.maxRunning, state.running);
@@ -98,7 +108,13 @@ export function createHarness(options: HarnessOptions = {}): Harness {
   const events: RunEvent[] = [];
   bus.subscribe((event) => events.push(event));
   const secrets = options.secrets;
-  const runs = new RunService({ store, registry, events: bus, paths, ...(secrets ? { secrets, redact: secrets.redact } : {}) });
+  const runs = new RunService({
+    store,
+    registry,
+    events: bus,
+    paths,
+    ...(secrets ? { secrets, redact: secrets.redact } : {}),
+  });
   return {
     dir,
     store,
@@ -109,7 +125,8 @@ export function createHarness(options: HarnessOptions = {}): Harness {
     state,
     async flow(yaml) {
       const result = await loadFlowText(join(dir, "flow.yml"), yaml, registry);
-      if (!result.ok) throw new Error(result.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`).join("\n"));
+      if (!result.ok)
+        throw new Error(result.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`).join("\n"));
       return result.flow;
     },
     async close() {

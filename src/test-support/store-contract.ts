@@ -5,7 +5,10 @@ import type { Store } from "../store/store.js";
  * The behaviour every Store must have. Each implementation's test file calls this with a factory
  * that gives a fresh, empty store, so SQLite and PostgreSQL cannot drift apart.
  */
-export function describeStoreContract(name: string, open: () => Promise<{ store: Store; dispose(): Promise<void> }>): void {
+export function describeStoreContract(
+  name: string,
+  open: () => Promise<{ store: Store; dispose(): Promise<void> }>,
+): void {
   describe(`${name} store contract`, () => {
     const withStore = (test: (store: Store) => Promise<void>) => async () => {
       const { store, dispose } = await open();
@@ -18,96 +21,160 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
 
     const newRun = async (store: Store, steps = ["a", "b"]) => {
       await store.saveFlow({ hash: "h1", name: "f", file: null, definition: { name: "f" }, text: null });
-      return store.createRun({ flowName: "f", flowHash: "h1", flowFile: null, flowInputId: null, selection: {}, trigger: "test", steps });
+      return store.createRun({
+        flowName: "f",
+        flowHash: "h1",
+        flowFile: null,
+        flowInputId: null,
+        selection: {},
+        trigger: "test",
+        steps,
+      });
     };
 
-    it("keeps flow inputs immutable with an id and a created time", withStore(async (store) => {
-      const input = await store.createFlowInput({ flow: "f", args: { a: 1 }, sourceStoreIds: ["pg"], targetStoreId: "s3" });
-      expect(input.id).toBeGreaterThan(0);
-      expect(input.createdUtc).toMatch(/^\d{4}-\d\d-\d\dT/);
-      expect(await store.getFlowInput(input.id)).toEqual(input);
-      expect(await store.getFlowInput(input.id + 100)).toBeUndefined();
-    }));
+    it(
+      "keeps flow inputs immutable with an id and a created time",
+      withStore(async (store) => {
+        const input = await store.createFlowInput({
+          flow: "f",
+          args: { a: 1 },
+          sourceStoreIds: ["pg"],
+          targetStoreId: "s3",
+        });
+        expect(input.id).toBeGreaterThan(0);
+        expect(input.createdUtc).toMatch(/^\d{4}-\d\d-\d\dT/);
+        expect(await store.getFlowInput(input.id)).toEqual(input);
+        expect(await store.getFlowInput(input.id + 100)).toBeUndefined();
+      }),
+    );
 
-    it("creates a run READY with its steps READY, in order", withStore(async (store) => {
-      const run = await newRun(store, ["x", "y", "z"]);
-      expect(run.state).toBe("READY");
-      expect((await store.getRunSteps(run.id)).map((s) => [s.name, s.state, s.position])).toEqual([
-        ["x", "READY", 0],
-        ["y", "READY", 1],
-        ["z", "READY", 2],
-      ]);
-    }));
+    it(
+      "creates a run READY with its steps READY, in order",
+      withStore(async (store) => {
+        const run = await newRun(store, ["x", "y", "z"]);
+        expect(run.state).toBe("READY");
+        expect((await store.getRunSteps(run.id)).map((s) => [s.name, s.state, s.position])).toEqual([
+          ["x", "READY", 0],
+          ["y", "READY", 1],
+          ["z", "READY", 2],
+        ]);
+      }),
+    );
 
-    it("applies a transition only from its allowed states", withStore(async (store) => {
-      const run = await newRun(store);
-      expect(await store.transitionRun(run.id, "complete")).toBe(false);
-      expect(await store.transitionRun(run.id, "start", { owner: "me:1" })).toBe(true);
-      expect(await store.transitionRun(run.id, "start")).toBe(false);
-      expect(await store.transitionRun(run.id, "cancel", { error: "stop" })).toBe(true);
-      // A completion racing a cancel loses: the run stays CANCELLED.
-      expect(await store.transitionRun(run.id, "complete")).toBe(false);
-      const cancelled = await store.getRun(run.id);
-      expect(cancelled).toMatchObject({ state: "CANCELLED", error: "stop", owner: null });
-      expect(cancelled?.endedUtc).not.toBeNull();
-      expect(await store.transitionRun(run.id, "resume", { owner: "me:2" })).toBe(true);
-      expect(await store.getRun(run.id)).toMatchObject({ state: "RUNNING", error: null, endedUtc: null, owner: "me:2" });
-    }));
+    it(
+      "applies a transition only from its allowed states",
+      withStore(async (store) => {
+        const run = await newRun(store);
+        expect(await store.transitionRun(run.id, "complete")).toBe(false);
+        expect(await store.transitionRun(run.id, "start", { owner: "me:1" })).toBe(true);
+        expect(await store.transitionRun(run.id, "start")).toBe(false);
+        expect(await store.transitionRun(run.id, "cancel", { error: "stop" })).toBe(true);
+        // A completion racing a cancel loses: the run stays CANCELLED.
+        expect(await store.transitionRun(run.id, "complete")).toBe(false);
+        const cancelled = await store.getRun(run.id);
+        expect(cancelled).toMatchObject({ state: "CANCELLED", error: "stop", owner: null });
+        expect(cancelled?.endedUtc).not.toBeNull();
+        expect(await store.transitionRun(run.id, "resume", { owner: "me:2" })).toBe(true);
+        expect(await store.getRun(run.id)).toMatchObject({
+          state: "RUNNING",
+          error: null,
+          endedUtc: null,
+          owner: "me:2",
+        });
+      }),
+    );
 
-    it("records step transitions with output, errors and skip reasons", withStore(async (store) => {
-      const run = await newRun(store);
-      expect(await store.transitionStep(run.id, "a", "complete")).toBe(false);
-      expect(await store.transitionStep(run.id, "a", "start")).toBe(true);
-      expect(await store.transitionStep(run.id, "a", "complete", { output: { rows: [1, "é", null] }, attempts: 2 })).toBe(true);
-      expect(await store.transitionStep(run.id, "b", "skip", { skipReason: "when is false" })).toBe(true);
-      const [a, b] = await store.getRunSteps(run.id);
-      expect(a).toMatchObject({ state: "COMPLETED", output: { rows: [1, "é", null] }, hasOutput: true, attempts: 2, progress: 100 });
-      expect(b).toMatchObject({ state: "SKIPPED", skipReason: "when is false", hasOutput: false });
-      expect(await store.transitionStep(run.id, "b", "reset")).toBe(true);
-      expect((await store.getRunSteps(run.id))[1]).toMatchObject({ state: "READY", skipReason: null });
-    }));
+    it(
+      "records step transitions with output, errors and skip reasons",
+      withStore(async (store) => {
+        const run = await newRun(store);
+        expect(await store.transitionStep(run.id, "a", "complete")).toBe(false);
+        expect(await store.transitionStep(run.id, "a", "start")).toBe(true);
+        expect(
+          await store.transitionStep(run.id, "a", "complete", {
+            output: { rows: [1, "é", null] },
+            attempts: 2,
+          }),
+        ).toBe(true);
+        expect(await store.transitionStep(run.id, "b", "skip", { skipReason: "when is false" })).toBe(true);
+        const [a, b] = await store.getRunSteps(run.id);
+        expect(a).toMatchObject({
+          state: "COMPLETED",
+          output: { rows: [1, "é", null] },
+          hasOutput: true,
+          attempts: 2,
+          progress: 100,
+        });
+        expect(b).toMatchObject({ state: "SKIPPED", skipReason: "when is false", hasOutput: false });
+        expect(await store.transitionStep(run.id, "b", "reset")).toBe(true);
+        expect((await store.getRunSteps(run.id))[1]).toMatchObject({ state: "READY", skipReason: null });
+      }),
+    );
 
-    it("keeps each attempt and fails the ones a dead process left open", withStore(async (store) => {
-      const run = await newRun(store);
-      await store.transitionStep(run.id, "a", "start");
-      const first = await store.startStepRun({ runId: run.id, stepName: "a", itemIndex: null, attempt: 1 });
-      await store.finishStepRun(first, "FAILED", "nope");
-      await store.startStepRun({ runId: run.id, stepName: "a", itemIndex: 3, attempt: 2 });
-      await store.failOpenStepRuns(run.id, "interrupted");
-      const attempts = await store.listStepRuns(run.id);
-      expect(attempts.map((r) => [r.attempt, r.itemIndex, r.state, r.error])).toEqual([
-        [1, null, "FAILED", "nope"],
-        [2, 3, "FAILED", "interrupted"],
-      ]);
-      expect((await store.getRunSteps(run.id))[0]).toMatchObject({ state: "FAILED", error: "interrupted" });
-    }));
+    it(
+      "keeps each attempt and fails the ones a dead process left open",
+      withStore(async (store) => {
+        const run = await newRun(store);
+        await store.transitionStep(run.id, "a", "start");
+        const first = await store.startStepRun({ runId: run.id, stepName: "a", itemIndex: null, attempt: 1 });
+        await store.finishStepRun(first, "FAILED", "nope");
+        await store.startStepRun({ runId: run.id, stepName: "a", itemIndex: 3, attempt: 2 });
+        await store.failOpenStepRuns(run.id, "interrupted");
+        const attempts = await store.listStepRuns(run.id);
+        expect(attempts.map((r) => [r.attempt, r.itemIndex, r.state, r.error])).toEqual([
+          [1, null, "FAILED", "nope"],
+          [2, 3, "FAILED", "interrupted"],
+        ]);
+        expect((await store.getRunSteps(run.id))[0]).toMatchObject({ state: "FAILED", error: "interrupted" });
+      }),
+    );
 
-    it("lists runs newest first with filters and pagination", withStore(async (store) => {
-      const ids: number[] = [];
-      for (let i = 0; i < 5; i++) ids.push((await newRun(store)).id);
-      await store.transitionRun(ids[1] as number, "start");
-      expect((await store.listRuns({ limit: 2 })).map((r) => r.id)).toEqual([ids[4], ids[3]]);
-      expect((await store.listRuns({ beforeId: ids[3], limit: 2 })).map((r) => r.id)).toEqual([ids[2], ids[1]]);
-      expect((await store.listRuns({ state: "RUNNING" })).map((r) => r.id)).toEqual([ids[1]]);
-      expect((await store.listRuns({ flow: "other" })).length).toBe(0);
-      expect((await store.listUnfinishedRuns()).length).toBe(5);
-    }));
+    it(
+      "lists runs newest first with filters and pagination",
+      withStore(async (store) => {
+        const ids: number[] = [];
+        for (let i = 0; i < 5; i++) ids.push((await newRun(store)).id);
+        await store.transitionRun(ids[1] as number, "start");
+        expect((await store.listRuns({ limit: 2 })).map((r) => r.id)).toEqual([ids[4], ids[3]]);
+        expect((await store.listRuns({ beforeId: ids[3], limit: 2 })).map((r) => r.id)).toEqual([
+          ids[2],
+          ids[1],
+        ]);
+        expect((await store.listRuns({ state: "RUNNING" })).map((r) => r.id)).toEqual([ids[1]]);
+        expect((await store.listRuns({ flow: "other" })).length).toBe(0);
+        expect((await store.listUnfinishedRuns()).length).toBe(5);
+      }),
+    );
 
-    it("appends logs in order and pages through them", withStore(async (store) => {
-      const run = await newRun(store);
-      for (let i = 0; i < 5; i++) await store.appendLog({ runId: run.id, stepName: "a", itemIndex: null, level: "info", message: `line ${i}`, fields: i === 0 ? { n: 1 } : null });
-      const page = await store.listLogs(run.id, { limit: 3 });
-      expect(page.map((l) => l.message)).toEqual(["line 0", "line 1", "line 2"]);
-      expect(page[0]?.fields).toEqual({ n: 1 });
-      const rest = await store.listLogs(run.id, { afterId: page[2]?.id as number });
-      expect(rest.map((l) => l.message)).toEqual(["line 3", "line 4"]);
-    }));
+    it(
+      "appends logs in order and pages through them",
+      withStore(async (store) => {
+        const run = await newRun(store);
+        for (let i = 0; i < 5; i++)
+          await store.appendLog({
+            runId: run.id,
+            stepName: "a",
+            itemIndex: null,
+            level: "info",
+            message: `line ${i}`,
+            fields: i === 0 ? { n: 1 } : null,
+          });
+        const page = await store.listLogs(run.id, { limit: 3 });
+        expect(page.map((l) => l.message)).toEqual(["line 0", "line 1", "line 2"]);
+        expect(page[0]?.fields).toEqual({ n: 1 });
+        const rest = await store.listLogs(run.id, { afterId: page[2]?.id as number });
+        expect(rest.map((l) => l.message)).toEqual(["line 3", "line 4"]);
+      }),
+    );
 
-    it("caches outputs until they expire", withStore(async (store) => {
-      await store.putCachedOutput("k", { v: 1 }, undefined);
-      await store.putCachedOutput("old", 1, -1);
-      expect(await store.getCachedOutput("k")).toEqual({ output: { v: 1 } });
-      expect(await store.getCachedOutput("old")).toBeUndefined();
-    }));
+    it(
+      "caches outputs until they expire",
+      withStore(async (store) => {
+        await store.putCachedOutput("k", { v: 1 }, undefined);
+        await store.putCachedOutput("old", 1, -1);
+        expect(await store.getCachedOutput("k")).toEqual({ output: { v: 1 } });
+        expect(await store.getCachedOutput("old")).toBeUndefined();
+      }),
+    );
   });
 }

@@ -15,7 +15,11 @@ import { loadFlowArg } from "../flow-arg.js";
 import { EXIT, err, out, printJson } from "../output.js";
 
 /** `octoflow validate FLOW…`: every problem of every file, with file:line:column. */
-export async function validateCommand(app: Pick<App, "settings" | "registry">, refs: readonly string[], options: { json?: boolean }): Promise<number> {
+export async function validateCommand(
+  app: Pick<App, "settings" | "registry">,
+  refs: readonly string[],
+  options: { json?: boolean },
+): Promise<number> {
   let failed = 0;
   const results: { file: string; ok: boolean; diagnostics: unknown[] }[] = [];
   for (const ref of refs) {
@@ -37,15 +41,27 @@ export async function validateCommand(app: Pick<App, "settings" | "registry">, r
 }
 
 /** `octoflow plan FLOW`: what would run, in which order and which parallel groups; runs nothing. */
-export async function planCommand(app: App, ref: string, selection: RunSelection, options: { json?: boolean }): Promise<number> {
+export async function planCommand(
+  app: App,
+  ref: string,
+  selection: RunSelection,
+  options: { json?: boolean },
+): Promise<number> {
   const flow = await loadFlowArg(app, ref);
   const plan = planRun(flow, selection);
   if (options.json) {
-    printJson({ flow: flow.name, steps: plan.steps, groups: plan.groups, missingUpstream: plan.missingUpstream });
+    printJson({
+      flow: flow.name,
+      steps: plan.steps,
+      groups: plan.groups,
+      missingUpstream: plan.missingUpstream,
+    });
     return EXIT.ok;
   }
   const types = new Map(flow.steps.map((s) => [s.name, s.type]));
-  out(`flow ${flow.name}: ${plan.steps.length} of ${flow.steps.length} steps in ${plan.groups.length} groups`);
+  out(
+    `flow ${flow.name}: ${plan.steps.length} of ${flow.steps.length} steps in ${plan.groups.length} groups`,
+  );
   plan.groups.forEach((group, index) => {
     out(`group ${index + 1}${group.length > 1 ? ` (${group.length} in parallel)` : ""}:`);
     for (const name of group) {
@@ -54,30 +70,53 @@ export async function planCommand(app: App, ref: string, selection: RunSelection
     }
   });
   if (plan.missingUpstream.length > 0) {
-    out(`not run, though selected steps depend on them: ${plan.missingUpstream.join(", ")} (add --with-upstream to include them)`);
+    out(
+      `not run, though selected steps depend on them: ${plan.missingUpstream.join(", ")} (add --with-upstream to include them)`,
+    );
   }
   return EXIT.ok;
 }
 
 /** `octoflow graph FLOW` or `octoflow graph --run ID`: DOT or Mermaid. */
-export async function graphCommand(app: App, ref: string | undefined, options: { format: string; run?: number }): Promise<number> {
+export async function graphCommand(
+  app: App,
+  ref: string | undefined,
+  options: { format: string; run?: number },
+): Promise<number> {
   const format = options.format as GraphFormat;
   if (format !== "dot" && format !== "mermaid") {
-    throw new OctoflowError("INPUT_INVALID", `--format ${options.format} is not known`, { hint: "use --format dot or --format mermaid" });
+    throw new OctoflowError("INPUT_INVALID", `--format ${options.format} is not known`, {
+      hint: "use --format dot or --format mermaid",
+    });
   }
   if (options.run !== undefined) {
     const run = await app.store.getRun(options.run);
-    if (!run) throw new OctoflowError("RUN_NOT_FOUND", `there is no run ${options.run}`, { hint: "list runs with `octoflow runs list`" });
+    if (!run)
+      throw new OctoflowError("RUN_NOT_FOUND", `there is no run ${options.run}`, {
+        hint: "list runs with `octoflow runs list`",
+      });
     const stored = await app.store.getFlow(run.flowHash);
-    const result = stored ? await validateFlow({ file: stored.file ?? stored.name, value: stored.definition }, app.registry) : undefined;
-    if (!result?.ok) throw new OctoflowError("RUN_NOT_FOUND", `the flow of run ${run.id} cannot be drawn: its definition is missing or invalid`);
+    const result = stored
+      ? await validateFlow({ file: stored.file ?? stored.name, value: stored.definition }, app.registry)
+      : undefined;
+    if (!result?.ok)
+      throw new OctoflowError(
+        "RUN_NOT_FOUND",
+        `the flow of run ${run.id} cannot be drawn: its definition is missing or invalid`,
+      );
     const status = new Map<string, NodeStatus>();
     for (const step of await app.store.getRunSteps(run.id)) {
       const took = duration(step.startedUtc, step.endedUtc);
       status.set(step.name, { state: step.state, ...(took === null ? {} : { durationMs: took }) });
     }
     const types = new Map(result.flow.steps.map((s) => [s.name, s.type]));
-    out(renderGraph(buildFlowGraph(result.flow.steps), format, { title: `${run.flowName} run ${run.id}`, types, status }));
+    out(
+      renderGraph(buildFlowGraph(result.flow.steps), format, {
+        title: `${run.flowName} run ${run.id}`,
+        types,
+        status,
+      }),
+    );
     return EXIT.ok;
   }
   if (!ref) throw new OctoflowError("INPUT_INVALID", "graph needs a FLOW or --run ID");

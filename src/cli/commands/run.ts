@@ -23,20 +23,29 @@ export interface RunCommandOptions {
 /** `octoflow run FLOW`: runs a flow here, shows it live, exits 0 only when it COMPLETED. */
 export async function runCommand(app: App, flowRef: string, options: RunCommandOptions): Promise<number> {
   const flow = await loadFlowArg(app, flowRef);
-  const args = { ...(options.inputFile ? await readInputFile(options.inputFile) : {}), ...parseInputs(options.input ?? []) };
+  const args = {
+    ...(options.inputFile ? await readInputFile(options.inputFile) : {}),
+    ...parseInputs(options.input ?? []),
+  };
   const selection: RunSelection = {
     ...(options.only?.length ? { only: options.only } : {}),
     ...(options.withUpstream ? { withUpstream: true } : {}),
     ...(options.withDownstream ? { withDownstream: true } : {}),
   };
   if ((options.withUpstream || options.withDownstream) && !options.only?.length) {
-    throw new OctoflowError("INPUT_INVALID", "--with-upstream and --with-downstream need --only", { hint: "name the steps with --only STEP…" });
+    throw new OctoflowError("INPUT_INVALID", "--with-upstream and --with-downstream need --only", {
+      hint: "name the steps with --only STEP…",
+    });
   }
   return follow(app, options, () => app.runs.launch({ flow, args, selection, trigger: "cli" }), flow.name);
 }
 
 /** `octoflow resume RUN`: goes on with a FAILED or CANCELLED run from its completed steps. */
-export async function resumeCommand(app: App, runId: number, options: Pick<RunCommandOptions, "json" | "quiet">): Promise<number> {
+export async function resumeCommand(
+  app: App,
+  runId: number,
+  options: Pick<RunCommandOptions, "json" | "quiet">,
+): Promise<number> {
   const run = await app.store.getRun(runId);
   return follow(app, options, () => app.runs.resume(runId), run?.flowName ?? "flow");
 }
@@ -50,7 +59,9 @@ async function follow(
   let display: ReturnType<typeof plainDisplay> | undefined;
   let runId: number | undefined;
   const buffered: Parameters<ReturnType<typeof plainDisplay>["onEvent"]>[0][] = [];
-  const unsubscribe = app.events.subscribe((event) => (display ? display.onEvent(event) : buffered.push(event)));
+  const unsubscribe = app.events.subscribe((event) =>
+    display ? display.onEvent(event) : buffered.push(event),
+  );
   let interrupts = 0;
   const onSigint = (): void => {
     interrupts++;
@@ -83,8 +94,11 @@ async function follow(
   if (options.json) printJson(report);
   else if (!options.quiet) {
     const took = report.durationMs === null ? "" : ` in ${report.durationMs} ms`;
-    err(`run ${report.id} ${report.state}${took}${report.errors.length ? `\n${report.errors.map((e) => `  ${e}`).join("\n")}` : ""}`);
-    if (report.state === "FAILED" || report.state === "CANCELLED") err(`  resume with: octoflow resume ${report.id}`);
+    err(
+      `run ${report.id} ${report.state}${took}${report.errors.length ? `\n${report.errors.map((e) => `  ${e}`).join("\n")}` : ""}`,
+    );
+    if (report.state === "FAILED" || report.state === "CANCELLED")
+      err(`  resume with: octoflow resume ${report.id}`);
   }
   return final.state === "COMPLETED" ? EXIT.ok : final.state === "CANCELLED" ? EXIT.cancelled : EXIT.failed;
 }
@@ -94,7 +108,10 @@ export function parseInputs(pairs: readonly string[]): Record<string, unknown> {
   const args: Record<string, unknown> = {};
   for (const pair of pairs) {
     const at = pair.indexOf("=");
-    if (at <= 0) throw new OctoflowError("INPUT_INVALID", `--input "${pair}" is not key=value`, { hint: "write --input name=value" });
+    if (at <= 0)
+      throw new OctoflowError("INPUT_INVALID", `--input "${pair}" is not key=value`, {
+        hint: "write --input name=value",
+      });
     args[pair.slice(0, at)] = pair.slice(at + 1);
   }
   return args;
@@ -105,12 +122,19 @@ async function readInputFile(file: string): Promise<Record<string, unknown>> {
   try {
     value = parseYaml(await readFile(file, "utf8"), { maxAliasCount: 100 });
   } catch (error) {
-    throw new OctoflowError("INPUT_INVALID", `cannot read --input-file ${file}: ${(error as Error).message.split("\n")[0]}`, {
-      hint: "give a JSON or YAML file holding a mapping of input names to values",
-    });
+    throw new OctoflowError(
+      "INPUT_INVALID",
+      `cannot read --input-file ${file}: ${(error as Error).message.split("\n")[0]}`,
+      {
+        hint: "give a JSON or YAML file holding a mapping of input names to values",
+      },
+    );
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new OctoflowError("INPUT_INVALID", `--input-file ${file} must hold a mapping of input names to values`);
+    throw new OctoflowError(
+      "INPUT_INVALID",
+      `--input-file ${file} must hold a mapping of input names to values`,
+    );
   }
   return value as Record<string, unknown>;
 }

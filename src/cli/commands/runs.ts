@@ -17,10 +17,13 @@ export async function listRunsCommand(
 ): Promise<number> {
   const state = options.state?.toUpperCase() as RunState | undefined;
   if (state !== undefined && !STATES.includes(state)) {
-    throw new OctoflowError("INPUT_INVALID", `--state ${options.state} is not a run state`, { hint: `use one of ${STATES.join(", ")}` });
+    throw new OctoflowError("INPUT_INVALID", `--state ${options.state} is not a run state`, {
+      hint: `use one of ${STATES.join(", ")}`,
+    });
   }
   const limit = options.limit === undefined ? 20 : Number(options.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new OctoflowError("INPUT_INVALID", "--limit must be a whole number from 1 to 1000");
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    throw new OctoflowError("INPUT_INVALID", "--limit must be a whole number from 1 to 1000");
   const runs = await app.store.listRuns({
     ...(options.flow ? { flow: options.flow } : {}),
     ...(state ? { state } : {}),
@@ -33,8 +36,12 @@ export async function listRunsCommand(
   }
   if (runs.length === 0) out("no runs");
   for (const run of runs) {
-    const took = run.startedUtc ? formatDuration((run.endedUtc ? Date.parse(run.endedUtc) : Date.now()) - Date.parse(run.startedUtc)) : "";
-    out(`${String(run.id).padStart(6)}  ${run.state.padEnd(9)} ${run.progress.toFixed(0).padStart(3)}%  ${run.createdUtc}  ${took.padStart(7)}  ${run.flowName}${run.parentRunId ? ` (sub-run of ${run.parentRunId})` : ""}`);
+    const took = run.startedUtc
+      ? formatDuration((run.endedUtc ? Date.parse(run.endedUtc) : Date.now()) - Date.parse(run.startedUtc))
+      : "";
+    out(
+      `${String(run.id).padStart(6)}  ${run.state.padEnd(9)} ${run.progress.toFixed(0).padStart(3)}%  ${run.createdUtc}  ${took.padStart(7)}  ${run.flowName}${run.parentRunId ? ` (sub-run of ${run.parentRunId})` : ""}`,
+    );
   }
   return EXIT.ok;
 }
@@ -42,35 +49,55 @@ export async function listRunsCommand(
 /** `octoflow runs show ID`: the run with its steps, errors and data. */
 export async function showRunCommand(app: App, runId: number, options: { json?: boolean }): Promise<number> {
   const run = await app.store.getRun(runId);
-  if (!run) throw new OctoflowError("RUN_NOT_FOUND", `there is no run ${runId}`, { hint: "list runs with `octoflow runs list`" });
+  if (!run)
+    throw new OctoflowError("RUN_NOT_FOUND", `there is no run ${runId}`, {
+      hint: "list runs with `octoflow runs list`",
+    });
   const report = await reportRun(app.store, run, resultKeys(await app.store.getFlow(run.flowHash)));
   const children = await app.store.listRuns({ parentRunId: runId, limit: 1000 });
   if (options.json) {
-    printJson({ ...report, subRuns: children.map((c) => ({ id: c.id, flow: c.flowName, state: c.state, step: c.parentStep })) });
+    printJson({
+      ...report,
+      subRuns: children.map((c) => ({ id: c.id, flow: c.flowName, state: c.state, step: c.parentStep })),
+    });
     return EXIT.ok;
   }
   out(`run ${report.id}  ${report.flow}  ${report.state}  ${report.progress}%`);
-  out(`  created ${report.createdUtc}${report.durationMs === null ? "" : `, took ${formatDuration(report.durationMs)}`}, trigger ${report.trigger}${report.parentRunId ? `, sub-run of ${report.parentRunId}` : ""}`);
+  out(
+    `  created ${report.createdUtc}${report.durationMs === null ? "" : `, took ${formatDuration(report.durationMs)}`}, trigger ${report.trigger}${report.parentRunId ? `, sub-run of ${report.parentRunId}` : ""}`,
+  );
   if (Object.keys(report.input).length) out(`  input ${JSON.stringify(report.input)}`);
   out("  steps:");
   for (const step of report.steps) {
     const took = step.durationMs === null ? "" : ` ${formatDuration(step.durationMs)}`;
     const attempts = step.attempts > 1 ? ` (${step.attempts} attempts)` : "";
-    const why = step.error ? `: ${step.error}${step.errorIgnored ? " (ignored)" : ""}` : step.skipReason ? `: ${step.skipReason}` : "";
+    const why = step.error
+      ? `: ${step.error}${step.errorIgnored ? " (ignored)" : ""}`
+      : step.skipReason
+        ? `: ${step.skipReason}`
+        : "";
     out(`    ${step.state.padEnd(9)} ${step.name}${took}${attempts}${why}`);
   }
-  for (const child of children) out(`  sub-run ${child.id} ${child.flowName} ${child.state} (step ${child.parentStep})`);
+  for (const child of children)
+    out(`  sub-run ${child.id} ${child.flowName} ${child.state} (step ${child.parentStep})`);
   if (report.errors.length) out(`  errors:\n${report.errors.map((e) => `    ${e}`).join("\n")}`);
   return EXIT.ok;
 }
 
 /** `octoflow runs logs ID [--follow]`: the run's log lines; with --follow, until the run ends. */
-export async function runLogsCommand(app: App, runId: number, options: { follow?: boolean; json?: boolean }): Promise<number> {
+export async function runLogsCommand(
+  app: App,
+  runId: number,
+  options: { follow?: boolean; json?: boolean },
+): Promise<number> {
   if (!(await app.store.getRun(runId))) throw new OctoflowError("RUN_NOT_FOUND", `there is no run ${runId}`);
   let afterId = 0;
   const print = (log: LogRecord): void => {
     if (options.json) out(JSON.stringify(log));
-    else out(`${log.createdUtc} ${log.level.padEnd(5)} ${log.stepName ? `[${log.stepName}${log.itemIndex === null ? "" : `#${log.itemIndex}`}] ` : ""}${log.message}`);
+    else
+      out(
+        `${log.createdUtc} ${log.level.padEnd(5)} ${log.stepName ? `[${log.stepName}${log.itemIndex === null ? "" : `#${log.itemIndex}`}] ` : ""}${log.message}`,
+      );
   };
   // Another process may be running it: poll the store, which every process writes before it tells.
   for (;;) {

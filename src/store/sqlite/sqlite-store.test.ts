@@ -27,6 +27,8 @@ it("refuses a database written by a newer octoflow, saying what to do", () => {
   const db = new Database(file);
   db.pragma("user_version = 999");
   db.close();
-  expect(() => openSqliteStore(file)).toThrow(/schema version 999, newer than this octoflow.*upgrade octoflow/);
+  expect(() => openSqliteStore(file)).toThrow(
+    /schema version 999, newer than this octoflow.*upgrade octoflow/,
+  );
   rmSync(dir, { recursive: true, force: true });
 });

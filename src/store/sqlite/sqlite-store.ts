@@ -54,7 +54,9 @@ export function openSqliteStore(file: string): SqliteStore {
 function migrate(db: SqliteDatabase): void {
   const version = db.pragma("user_version", { simple: true }) as number;
   if (version > SQLITE_MIGRATIONS.length) {
-    throw new Error(`the database has schema version ${version}, newer than this octoflow (${SQLITE_MIGRATIONS.length}); upgrade octoflow`);
+    throw new Error(
+      `the database has schema version ${version}, newer than this octoflow (${SQLITE_MIGRATIONS.length}); upgrade octoflow`,
+    );
   }
   db.transaction(() => {
     for (let i = version; i < SQLITE_MIGRATIONS.length; i++) db.exec(SQLITE_MIGRATIONS[i] as string);
@@ -102,7 +104,13 @@ export class SqliteStore implements Store {
     const createdUtc = nowUtc();
     const result = this.#sql(
       "INSERT INTO flow_inputs (created_utc, flow, args, source_store_ids, target_store_id) VALUES (?, ?, ?, ?, ?)",
-    ).run(createdUtc, input.flow, JSON.stringify(input.args), JSON.stringify(input.sourceStoreIds), input.targetStoreId);
+    ).run(
+      createdUtc,
+      input.flow,
+      JSON.stringify(input.args),
+      JSON.stringify(input.sourceStoreIds),
+      input.targetStoreId,
+    );
     return { ...input, id: Number(result.lastInsertRowid), createdUtc };
   }
 
@@ -137,7 +145,9 @@ export class SqliteStore implements Store {
         run.trigger,
       );
       const runId = Number(result.lastInsertRowid);
-      const insertStep = this.#sql("INSERT INTO run_steps (run_id, name, position, state) VALUES (?, ?, ?, 'READY')");
+      const insertStep = this.#sql(
+        "INSERT INTO run_steps (run_id, name, position, state) VALUES (?, ?, ?, 'READY')",
+      );
       run.steps.forEach((name, position) => insertStep.run(runId, name, position));
       return runId;
     })();
@@ -152,16 +162,30 @@ export class SqliteStore implements Store {
   async listRuns(filter: RunFilter = {}): Promise<RunRecord[]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (filter.flow !== undefined) (where.push("flow_name = ?"), params.push(filter.flow));
-    if (filter.state !== undefined) (where.push("state = ?"), params.push(filter.state));
-    if (filter.parentRunId !== undefined) (where.push("parent_run_id = ?"), params.push(filter.parentRunId));
-    if (filter.beforeId !== undefined) (where.push("id < ?"), params.push(filter.beforeId));
+    if (filter.flow !== undefined) {
+      where.push("flow_name = ?");
+      params.push(filter.flow);
+    }
+    if (filter.state !== undefined) {
+      where.push("state = ?");
+      params.push(filter.state);
+    }
+    if (filter.parentRunId !== undefined) {
+      where.push("parent_run_id = ?");
+      params.push(filter.parentRunId);
+    }
+    if (filter.beforeId !== undefined) {
+      where.push("id < ?");
+      params.push(filter.beforeId);
+    }
     const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
     return (this.#sql(sql).all(...params, filter.limit ?? 50) as Row[]).map(toRun);
   }
 
   async listUnfinishedRuns(): Promise<RunRecord[]> {
-    return (this.#sql("SELECT * FROM runs WHERE state IN ('READY', 'RUNNING') ORDER BY id").all() as Row[]).map(toRun);
+    return (
+      this.#sql("SELECT * FROM runs WHERE state IN ('READY', 'RUNNING') ORDER BY id").all() as Row[]
+    ).map(toRun);
   }
 
   async transitionRun(
@@ -175,16 +199,30 @@ export class SqliteStore implements Store {
     const sets = ["state = ?"];
     const params: unknown[] = [transition.to];
     if (transition.to === "RUNNING") {
-      sets.push("started_utc = COALESCE(started_utc, ?)", "ended_utc = NULL", "error = NULL", "heartbeat_utc = ?");
+      sets.push(
+        "started_utc = COALESCE(started_utc, ?)",
+        "ended_utc = NULL",
+        "error = NULL",
+        "heartbeat_utc = ?",
+      );
       params.push(now, now);
     } else {
       sets.push("ended_utc = ?", "owner = NULL");
       params.push(now);
     }
     if (transition.to === "COMPLETED") sets.push("progress = 100", `progress_utc = '${now}'`);
-    if (fields.error !== undefined) (sets.push("error = ?"), params.push(fields.error));
-    if (fields.owner !== undefined) (sets.push("owner = ?"), params.push(fields.owner));
-    const result = this.#sql(`UPDATE runs SET ${sets.join(", ")} WHERE id = ? AND state IN (${from})`).run(...params, id);
+    if (fields.error !== undefined) {
+      sets.push("error = ?");
+      params.push(fields.error);
+    }
+    if (fields.owner !== undefined) {
+      sets.push("owner = ?");
+      params.push(fields.owner);
+    }
+    const result = this.#sql(`UPDATE runs SET ${sets.join(", ")} WHERE id = ? AND state IN (${from})`).run(
+      ...params,
+      id,
+    );
     return result.changes === 1;
   }
 
@@ -197,24 +235,61 @@ export class SqliteStore implements Store {
   }
 
   async getRunSteps(runId: number): Promise<RunStepRecord[]> {
-    return (this.#sql("SELECT * FROM run_steps WHERE run_id = ? ORDER BY position").all(runId) as Row[]).map(toRunStep);
+    return (this.#sql("SELECT * FROM run_steps WHERE run_id = ? ORDER BY position").all(runId) as Row[]).map(
+      toRunStep,
+    );
   }
 
-  async transitionStep(runId: number, step: string, name: StepTransitionName, fields: StepFinish = {}): Promise<boolean> {
+  async transitionStep(
+    runId: number,
+    step: string,
+    name: StepTransitionName,
+    fields: StepFinish = {},
+  ): Promise<boolean> {
     const transition = STEP_TRANSITIONS[name];
     const now = nowUtc();
     const from = transition.from.map((s) => `'${s}'`).join(", ");
     const sets = ["state = ?"];
     const params: unknown[] = [transition.to];
-    if (transition.to === "RUNNING") (sets.push("started_utc = COALESCE(started_utc, ?)"), params.push(now));
-    else if (transition.to === "READY") sets.push("started_utc = NULL", "ended_utc = NULL", "error = NULL", "error_ignored = 0", "skip_reason = NULL", "has_output = 0", "output = NULL", "progress = 0");
-    else (sets.push("ended_utc = ?"), params.push(now));
+    if (transition.to === "RUNNING") {
+      sets.push("started_utc = COALESCE(started_utc, ?)");
+      params.push(now);
+    } else if (transition.to === "READY")
+      sets.push(
+        "started_utc = NULL",
+        "ended_utc = NULL",
+        "error = NULL",
+        "error_ignored = 0",
+        "skip_reason = NULL",
+        "has_output = 0",
+        "output = NULL",
+        "progress = 0",
+      );
+    else {
+      sets.push("ended_utc = ?");
+      params.push(now);
+    }
     if (transition.to === "COMPLETED") sets.push("progress = 100");
-    if (fields.error !== undefined) (sets.push("error = ?"), params.push(fields.error));
-    if (fields.errorIgnored !== undefined) (sets.push("error_ignored = ?"), params.push(fields.errorIgnored ? 1 : 0));
-    if (fields.skipReason !== undefined) (sets.push("skip_reason = ?"), params.push(fields.skipReason));
-    if (fields.attempts !== undefined) (sets.push("attempts = ?"), params.push(fields.attempts));
-    if (fields.output !== undefined) (sets.push("has_output = 1", "output = ?"), params.push(JSON.stringify(fields.output)));
+    if (fields.error !== undefined) {
+      sets.push("error = ?");
+      params.push(fields.error);
+    }
+    if (fields.errorIgnored !== undefined) {
+      sets.push("error_ignored = ?");
+      params.push(fields.errorIgnored ? 1 : 0);
+    }
+    if (fields.skipReason !== undefined) {
+      sets.push("skip_reason = ?");
+      params.push(fields.skipReason);
+    }
+    if (fields.attempts !== undefined) {
+      sets.push("attempts = ?");
+      params.push(fields.attempts);
+    }
+    if (fields.output !== undefined) {
+      sets.push("has_output = 1", "output = ?");
+      params.push(JSON.stringify(fields.output));
+    }
     const sql = `UPDATE run_steps SET ${sets.join(", ")} WHERE run_id = ? AND name = ? AND state IN (${from})`;
     return this.#sql(sql).run(...params, runId, step).changes === 1;
   }
@@ -223,7 +298,12 @@ export class SqliteStore implements Store {
     this.#sql("UPDATE run_steps SET progress = ? WHERE run_id = ? AND name = ?").run(progress, runId, step);
   }
 
-  async startStepRun(run: { runId: number; stepName: string; itemIndex: number | null; attempt: number }): Promise<number> {
+  async startStepRun(run: {
+    runId: number;
+    stepName: string;
+    itemIndex: number | null;
+    attempt: number;
+  }): Promise<number> {
     const result = this.#sql(
       "INSERT INTO step_runs (run_id, step_name, item_index, attempt, state, started_utc) VALUES (?, ?, ?, ?, 'RUNNING', ?)",
     ).run(run.runId, run.stepName, run.itemIndex, run.attempt, nowUtc());
@@ -231,28 +311,36 @@ export class SqliteStore implements Store {
   }
 
   async finishStepRun(id: number, state: StepState, error: string | null = null): Promise<void> {
-    this.#sql("UPDATE step_runs SET state = ?, ended_utc = ?, error = ? WHERE id = ? AND state = 'RUNNING'").run(state, nowUtc(), error, id);
+    this.#sql(
+      "UPDATE step_runs SET state = ?, ended_utc = ?, error = ? WHERE id = ? AND state = 'RUNNING'",
+    ).run(state, nowUtc(), error, id);
   }
 
   async listStepRuns(runId: number): Promise<StepRunRecord[]> {
-    return (this.#sql("SELECT * FROM step_runs WHERE run_id = ? ORDER BY id").all(runId) as Row[]).map((row) => ({
-      id: row.id as number,
-      runId: row.run_id as number,
-      stepName: row.step_name as string,
-      itemIndex: row.item_index as number | null,
-      attempt: row.attempt as number,
-      state: row.state as StepState,
-      startedUtc: row.started_utc as string,
-      endedUtc: row.ended_utc as string | null,
-      error: row.error as string | null,
-    }));
+    return (this.#sql("SELECT * FROM step_runs WHERE run_id = ? ORDER BY id").all(runId) as Row[]).map(
+      (row) => ({
+        id: row.id as number,
+        runId: row.run_id as number,
+        stepName: row.step_name as string,
+        itemIndex: row.item_index as number | null,
+        attempt: row.attempt as number,
+        state: row.state as StepState,
+        startedUtc: row.started_utc as string,
+        endedUtc: row.ended_utc as string | null,
+        error: row.error as string | null,
+      }),
+    );
   }
 
   async failOpenStepRuns(runId: number, error: string): Promise<void> {
     const now = nowUtc();
     this.#db.transaction(() => {
-      this.#sql("UPDATE step_runs SET state = 'FAILED', ended_utc = ?, error = ? WHERE run_id = ? AND state = 'RUNNING'").run(now, error, runId);
-      this.#sql("UPDATE run_steps SET state = 'FAILED', ended_utc = ?, error = ? WHERE run_id = ? AND state = 'RUNNING'").run(now, error, runId);
+      this.#sql(
+        "UPDATE step_runs SET state = 'FAILED', ended_utc = ?, error = ? WHERE run_id = ? AND state = 'RUNNING'",
+      ).run(now, error, runId);
+      this.#sql(
+        "UPDATE run_steps SET state = 'FAILED', ended_utc = ?, error = ? WHERE run_id = ? AND state = 'RUNNING'",
+      ).run(now, error, runId);
     })();
   }
 
@@ -260,7 +348,15 @@ export class SqliteStore implements Store {
     const createdUtc = nowUtc();
     const result = this.#sql(
       "INSERT INTO logs (run_id, step_name, item_index, level, message, fields, created_utc) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    ).run(entry.runId, entry.stepName, entry.itemIndex, entry.level, entry.message, entry.fields ? json(entry.fields) : null, createdUtc);
+    ).run(
+      entry.runId,
+      entry.stepName,
+      entry.itemIndex,
+      entry.level,
+      entry.message,
+      entry.fields ? json(entry.fields) : null,
+      createdUtc,
+    );
     return { ...entry, id: Number(result.lastInsertRowid), createdUtc };
   }
 
@@ -283,9 +379,9 @@ export class SqliteStore implements Store {
   }
 
   async getCachedOutput(key: string): Promise<{ output: unknown } | undefined> {
-    const row = this.#sql("SELECT output FROM step_cache WHERE key = ? AND (expires_utc IS NULL OR expires_utc > ?)").get(key, nowUtc()) as
-      | Row
-      | undefined;
+    const row = this.#sql(
+      "SELECT output FROM step_cache WHERE key = ? AND (expires_utc IS NULL OR expires_utc > ?)",
+    ).get(key, nowUtc()) as Row | undefined;
     return row ? { output: parse(row.output) } : undefined;
   }
 
