@@ -3,7 +3,9 @@ import { parse as parseYaml } from "yaml";
 import { OctoflowError } from "../../model/errors.js";
 import type { RunRecord, RunSelection } from "../../store/store.js";
 import { reportRun } from "../../services/run-report.js";
-import type { StartedRun } from "../../services/runs.js";
+import { FlowLauncher } from "../../services/launcher.js";
+import type { LaunchOutcome } from "../../services/launcher.js";
+import { LockManager } from "../../services/locks.js";
 import type { App } from "../app.js";
 import { resultKeys } from "../app.js";
 import { loadFlowArg } from "../flow-arg.js";
@@ -20,7 +22,13 @@ export interface RunCommandOptions {
   readonly quiet?: boolean;
 }
 
-/** `octoflow run FLOW`: runs a flow here, shows it live, exits 0 only when it COMPLETED. */
+/** Exit code when the flow's lock policy is `skip` and it is already running (BSD EX_TEMPFAIL). */
+export const EXIT_SKIPPED = 75;
+
+/**
+ * `octoflow run FLOW`: runs a flow here, shows it live, exits 0 only when it COMPLETED. The flow's
+ * lock policy applies: `skip` prints why and exits 75, `queue` waits for the lock, `allow` runs.
+ */
 export async function runCommand(app: App, flowRef: string, options: RunCommandOptions): Promise<number> {
   const flow = await loadFlowArg(app, flowRef);
   const args = {
@@ -37,7 +45,8 @@ export async function runCommand(app: App, flowRef: string, options: RunCommandO
       hint: "name the steps with --only STEP…",
     });
   }
-  return follow(app, options, () => app.runs.launch({ flow, args, selection, trigger: "cli" }), flow.name);
+  const launcher = new FlowLauncher({ runs: app.runs, locks: new LockManager(app.settings.lockPath) });
+  return follow(app, options, () => launcher.launch({ flow, args, selection, trigger: "cli" }), flow.name);
 }
 
 /** `octoflow resume RUN`: goes on with a FAILED or CANCELLED run from its completed steps. */
@@ -47,21 +56,34 @@ export async function resumeCommand(
   options: Pick<RunCommandOptions, "json" | "quiet">,
 ): Promise<number> {
   const run = await app.store.getRun(runId);
-  return follow(app, options, () => app.runs.resume(runId), run?.flowName ?? "flow");
+  return follow(
+    app,
+    options,
+    async () => ({ skipped: false, started: await app.runs.resume(runId) }),
+    run?.flowName ?? "flow",
+  );
 }
 
 async function follow(
   app: App,
   options: Pick<RunCommandOptions, "json" | "quiet">,
-  start: () => Promise<StartedRun>,
+  start: () => Promise<LaunchOutcome>,
   flowName: string,
 ): Promise<number> {
   let display: ReturnType<typeof plainDisplay> | undefined;
   let runId: number | undefined;
   const buffered: Parameters<ReturnType<typeof plainDisplay>["onEvent"]>[0][] = [];
-  const unsubscribe = app.events.subscribe((event) =>
-    display ? display.onEvent(event) : buffered.push(event),
-  );
+  // Sub-runs share the event bus: show their end as one line, not their steps.
+  const unsubscribe = app.events.subscribe((event) => {
+    if (runId !== undefined && event.runId !== runId) {
+      if (event.type === "run" && event.state !== "RUNNING" && !options.json && !options.quiet) {
+        err(`  ↳ sub-run ${event.runId} ${event.state}${event.error ? `: ${event.error}` : ""}`);
+      }
+      return;
+    }
+    if (display) display.onEvent(event);
+    else buffered.push(event);
+  });
   let interrupts = 0;
   const onSigint = (): void => {
     interrupts++;
@@ -73,7 +95,13 @@ async function follow(
   process.on("SIGTERM", onSigint);
   let final: RunRecord;
   try {
-    const started = await start();
+    const outcome = await start();
+    if (outcome.skipped) {
+      if (options.json) printJson({ skipped: true, reason: outcome.reason });
+      else err(`skipped: ${outcome.reason}`);
+      return EXIT_SKIPPED;
+    }
+    const started = outcome.started;
     runId = started.run.id;
     const quiet = options.json || options.quiet;
     display = quiet
@@ -81,8 +109,10 @@ async function follow(
       : process.stderr.isTTY
         ? terminalDisplay(process.stderr, flowName, runId)
         : plainDisplay((line) => err(line));
-    if (!quiet) err(`run ${runId} of ${flowName} started`);
-    for (const event of buffered.splice(0)) display.onEvent(event);
+    if (!quiet && outcome.queuedBehind)
+      err(`run ${runId} of ${flowName} queued behind run ${outcome.queuedBehind.runId ?? "?"}`);
+    else if (!quiet) err(`run ${runId} of ${flowName} started`);
+    for (const event of buffered.splice(0)) if (event.runId === runId) display.onEvent(event);
     final = await started.done;
     display.finish();
   } finally {

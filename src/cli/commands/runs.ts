@@ -54,7 +54,7 @@ export async function showRunCommand(app: App, runId: number, options: { json?: 
       hint: "list runs with `octoflow runs list`",
     });
   const report = await reportRun(app.store, run, resultKeys(await app.store.getFlow(run.flowHash)));
-  const children = await app.store.listRuns({ parentRunId: runId, limit: 1000 });
+  const children = (await app.store.listRuns({ parentRunId: runId, limit: 1000 })).reverse();
   if (options.json) {
     printJson({
       ...report,
