@@ -242,4 +242,25 @@ steps:
     expect(steps.get("b")?.error).toContain('data_key "absent" is not in the run\'s data');
     expect(steps.get("b")?.error).toContain("present");
   });
+
+  it("does not run code from template injection attempts in options", async () => {
+    const { steps } = await run(
+      `
+name: injection
+steps:
+  - name: ctor
+    type: echo
+    echo: { value: "{{ ''.constructor.constructor('return process')() }}" }
+    ignore_errors: ["."]
+  - name: data
+    type: echo
+    echo: { proto: "{{ run.__proto__ }}", data: "{{ payload }}" }
+`,
+      { payload: "{{ 7 * 7 }}" },
+    );
+    expect(steps.get("ctor")?.state).toBe("FAILED");
+    expect(steps.get("ctor")?.error).toContain("has no attribute 'constructor'");
+    // User data is a value, never a template of its own; a dunder name gives nothing.
+    expect(steps.get("data")?.output).toEqual({ data: "{{ 7 * 7 }}" });
+  });
 });

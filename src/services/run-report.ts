@@ -33,11 +33,15 @@ export interface StepReport {
   readonly durationMs: number | null;
 }
 
-/** Builds the report of a run from the store; `resultKeys` maps step names to their result_key. */
+/**
+ * Builds the report of a run from the store; `resultKeys` maps step names to their result_key.
+ * `redact` masks secret values in the data, input and errors, which leave the process from here.
+ */
 export async function reportRun(
   store: Store,
   run: RunRecord,
   resultKeys: ReadonlyMap<string, string> = new Map(),
+  redact: <T>(value: T) => T = (value) => value,
 ): Promise<RunReport> {
   const steps = await store.getRunSteps(run.id);
   const input = run.flowInputId === null ? {} : ((await store.getFlowInput(run.flowInputId))?.args ?? {});
@@ -63,10 +67,10 @@ export async function reportRun(
     durationMs: duration(run.startedUtc, run.endedUtc),
     parentRunId: run.parentRunId,
     trigger: run.trigger,
-    input,
+    input: redact(input),
     steps: steps.map(stepReport),
-    data,
-    errors,
+    data: redact(data),
+    errors: redact(errors),
   };
 }
 

@@ -120,7 +120,12 @@ async function follow(
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigint);
   }
-  const report = await reportRun(app.store, final, resultKeys(await app.store.getFlow(final.flowHash)));
+  const report = await reportRun(
+    app.store,
+    final,
+    resultKeys(await app.store.getFlow(final.flowHash)),
+    (value) => app.secrets.redactValue(value),
+  );
   if (options.json) printJson(report);
   else if (!options.quiet) {
     const took = report.durationMs === null ? "" : ` in ${report.durationMs} ms`;

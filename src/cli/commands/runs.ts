@@ -53,7 +53,9 @@ export async function showRunCommand(app: App, runId: number, options: { json?: 
     throw new OctoflowError("RUN_NOT_FOUND", `there is no run ${runId}`, {
       hint: "list runs with `octoflow runs list`",
     });
-  const report = await reportRun(app.store, run, resultKeys(await app.store.getFlow(run.flowHash)));
+  const report = await reportRun(app.store, run, resultKeys(await app.store.getFlow(run.flowHash)), (value) =>
+    app.secrets.redactValue(value),
+  );
   const children = (await app.store.listRuns({ parentRunId: runId, limit: 1000 })).reverse();
   if (options.json) {
     printJson({
