@@ -49,7 +49,7 @@ export const jinjaStep = defineStepType({
         : {};
     const text = renderTemplate(
       source,
-      { ...context.data, ...picked, data: input ?? null },
+      { ...context.data, run: context.run, ...picked, data: input ?? null },
       { name, loader },
     );
     if (options.parse === undefined) return text;
