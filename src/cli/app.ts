@@ -3,6 +3,7 @@ import { PluginRegistry } from "../plugins/registry.js";
 import { loadConfigFile, loadPlugins } from "../services/config-file.js";
 import type { ConfigFile } from "../services/config-file.js";
 import { RunService } from "../services/runs.js";
+import { ConnectionPool, loadConnectionsFile } from "../services/connections.js";
 import type { SecretStore } from "../services/secrets.js";
 import { loadSecrets } from "../services/secrets.js";
 import type { Settings } from "../services/settings.js";
@@ -20,6 +21,7 @@ export interface App {
   readonly runs: RunService;
   readonly secrets: SecretStore;
   readonly config: ConfigFile;
+  readonly connections: ConnectionPool;
   close(): Promise<void>;
 }
 
@@ -46,7 +48,19 @@ export async function openApp(settings: Settings = loadSettings()): Promise<App>
   const secrets = loadSecrets(settings.secretsPath, process.env);
   const store = openSqliteStore(settings.databaseFile);
   const paths = { data: settings.dataPath, flows: settings.flowsPath, templates: settings.templatesPath };
-  const runs = new RunService({ store, registry, events, secrets, redact: secrets.redact, paths });
+  const connections = new ConnectionPool(loadConnectionsFile(settings.connectionsFile, registry), registry, {
+    paths,
+    secrets,
+  });
+  const runs = new RunService({
+    store,
+    registry,
+    events,
+    secrets,
+    redact: secrets.redact,
+    paths,
+    connections,
+  });
   await runs.recoverOrphans();
   return {
     settings,
@@ -56,7 +70,12 @@ export async function openApp(settings: Settings = loadSettings()): Promise<App>
     runs,
     secrets,
     config,
-    close: () => store.close(),
+    connections,
+    // Release in reverse order of acquisition: connections were opened after the store.
+    close: async () => {
+      await connections.close();
+      await store.close();
+    },
   };
 }
 

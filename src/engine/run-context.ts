@@ -1,7 +1,14 @@
 import type { RunEventBus } from "../model/events.js";
 import type { FlowDefinition } from "../model/flow-schema.js";
 import type { PluginRegistry } from "../plugins/registry.js";
-import type { LogLevel, SecretResolver, StepLogger, StepPaths, SubflowRunner } from "../plugins/step-type.js";
+import type {
+  ConnectionProvider,
+  LogLevel,
+  SecretResolver,
+  StepLogger,
+  StepPaths,
+  SubflowRunner,
+} from "../plugins/step-type.js";
 import type { Store } from "../store/store.js";
 
 /** Turns text that leaves the process into its safe form (secret values masked). */
@@ -25,6 +32,7 @@ export interface RunContext {
   readonly redact: Redactor;
   readonly paths: StepPaths;
   readonly secrets: SecretResolver;
+  readonly connections: ConnectionProvider;
   /** Sub-runs started by a step of this run are linked to it through `parentStep`. */
   subflows(parentStep: string, signal: AbortSignal): SubflowRunner;
   readonly logs: RunLogWriter;

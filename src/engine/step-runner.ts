@@ -274,6 +274,7 @@ async function runAttempt(
     paths: run.paths,
     secrets: run.secrets,
     subflows: run.subflows(step.name, signal),
+    connections: run.connections,
   };
   try {
     let output = await raceAbort(

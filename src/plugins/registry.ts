@@ -1,4 +1,5 @@
 import { OctoflowError } from "../model/errors.js";
+import type { ConnectorKind } from "../connectors/connector.js";
 import type { OctoflowPlugin, StepType } from "./step-type.js";
 
 /**
@@ -10,6 +11,7 @@ import type { OctoflowPlugin, StepType } from "./step-type.js";
  */
 export class PluginRegistry {
   readonly #stepTypes = new Map<string, StepType>();
+  readonly #connectors = new Map<string, ConnectorKind>();
   readonly #plugins: OctoflowPlugin[] = [];
 
   register(plugin: OctoflowPlugin): this {
@@ -35,8 +37,26 @@ export class PluginRegistry {
       }
       this.#stepTypes.set(stepType.name, stepType as StepType);
     }
+    for (const connector of plugin.connectors ?? []) {
+      if (this.#connectors.has(connector.kind)) {
+        throw new OctoflowError(
+          "PLUGIN_INVALID",
+          `plugin ${plugin.name}: connection type "${connector.kind}" is already registered`,
+          { hint: "give the connector another kind name" },
+        );
+      }
+      this.#connectors.set(connector.kind, connector as ConnectorKind);
+    }
     this.#plugins.push(plugin);
     return this;
+  }
+
+  connector(kind: string): ConnectorKind | undefined {
+    return this.#connectors.get(kind);
+  }
+
+  connectorKinds(): string[] {
+    return [...this.#connectors.keys()].sort();
   }
 
   stepType(name: string): StepType | undefined {

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { Connection, ConnectorKind } from "../connectors/connector.js";
 
 /** Levels of a run's log lines, lowest first. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -50,6 +51,13 @@ export interface SubflowRunner {
   ): Promise<Readonly<Record<string, unknown>>>;
 }
 
+/** The named connections of connections.yml, opened on first use and shared by the steps. */
+export interface ConnectionProvider {
+  /** Throws a clear error naming the connection (and the known ones) when it does not exist. */
+  get(name: string): Promise<Connection>;
+  names(): readonly string[];
+}
+
 /** What a running step knows about where it runs. */
 export interface StepContext {
   readonly run: { readonly id: number; readonly flow: string };
@@ -71,6 +79,7 @@ export interface StepContext {
   readonly paths: StepPaths;
   readonly secrets: SecretResolver;
   readonly subflows: SubflowRunner;
+  readonly connections: ConnectionProvider;
 }
 
 export interface StepRunArgs<Options> {
@@ -119,6 +128,9 @@ export interface OctoflowPlugin {
   // StepType<any>: each type has its own options; the registry keeps them side by side.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly stepTypes?: readonly StepType<any>[];
+  /** Kinds of connection (postgres, s3, …) for connections.yml. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly connectors?: readonly ConnectorKind<any>[];
 }
 
 /** Declares a step type with its options type inferred from the schema. */

@@ -9,7 +9,8 @@ import { loadFlowText, requireFlowFile } from "../model/flow-loader.js";
 import type { FlowDefinition } from "../model/flow-schema.js";
 import { validateFlow } from "../model/flow-validator.js";
 import type { PluginRegistry } from "../plugins/registry.js";
-import type { SecretResolver, StepPaths, SubflowRunner } from "../plugins/step-type.js";
+import type { ConnectionProvider, SecretResolver, StepPaths, SubflowRunner } from "../plugins/step-type.js";
+import { noConnections } from "./connections.js";
 import { resolveUnder } from "./safe-path.js";
 import { emptySecrets } from "./secrets.js";
 import type { RunRecord, RunSelection, Store } from "../store/store.js";
@@ -39,6 +40,20 @@ export interface StartedRun {
   readonly data: Readonly<Record<string, unknown>>;
 }
 
+/** A run created READY and not yet started (see `RunService.prepare`). */
+export interface PreparedRun {
+  readonly run: RunRecord;
+  readonly data: Readonly<Record<string, unknown>>;
+  /** Aborts when the run is cancelled before it starts. */
+  readonly signal: AbortSignal;
+  /** Starts it; a run cancelled meanwhile is not started and `done` gives it as it is. */
+  start(): Promise<StartedRun>;
+  /** Ends it CANCELLED with `reason` instead of starting it. */
+  abandon(reason: string): Promise<RunRecord>;
+  /** Says the owner is alive, so other processes do not take a waiting run for an orphan. */
+  heartbeat(): Promise<void>;
+}
+
 export interface RunServiceOptions {
   readonly store: Store;
   readonly registry: PluginRegistry;
@@ -48,6 +63,8 @@ export interface RunServiceOptions {
   readonly secrets?: SecretResolver;
   /** Default: folders under ./data. */
   readonly paths?: StepPaths;
+  /** Default: no connections. */
+  readonly connections?: ConnectionProvider;
 }
 
 /**
@@ -70,6 +87,14 @@ export class RunService {
   }
 
   async launch(request: LaunchRequest): Promise<StartedRun> {
+    return (await this.prepare(request)).start();
+  }
+
+  /**
+   * Creates the run READY, owned by this process, without starting it: the lock policy
+   * (launcher.ts) decides when it starts. Cancelling the run aborts `signal`.
+   */
+  async prepare(request: LaunchRequest): Promise<PreparedRun> {
     const { store } = this.#options;
     const plan = planRun(request.flow, request.selection);
     const input = await this.#flowInput(request);
@@ -90,13 +115,36 @@ export class RunService {
       selection: request.selection ?? {},
       trigger: request.trigger ?? "cli",
       steps: plan.steps,
+      owner: this.owner,
     });
-    await store.transitionRun(run.id, "start", { owner: this.owner });
-    this.#options.events.emit({ type: "run", runId: run.id, state: "RUNNING", at: new Date().toISOString() });
-    const started = (await store.getRun(run.id)) as RunRecord;
+    const controller = new AbortController();
+    this.#controllers.set(run.id, controller);
     const data = { ...input.args };
     if (request.parent) this.#depth.set(run.id, (this.#depth.get(request.parent.runId) ?? 0) + 1);
-    return { run: started, data, done: this.#execute(started, request.flow, data) };
+    return {
+      run,
+      data,
+      signal: controller.signal,
+      start: async () => {
+        if (!(await store.transitionRun(run.id, "start", { owner: this.owner }))) {
+          // Cancelled (or taken for an orphan) before it started: nothing to execute.
+          this.#forget(run.id);
+          const current = (await store.getRun(run.id)) as RunRecord;
+          return { run: current, data, done: Promise.resolve(current) };
+        }
+        this.#options.events.emit({ type: "run", runId: run.id, state: "RUNNING", at: new Date().toISOString() });
+        const started = (await store.getRun(run.id)) as RunRecord;
+        return { run: started, data, done: this.#execute(started, request.flow, data) };
+      },
+      abandon: async (reason) => {
+        this.#forget(run.id);
+        if (await store.transitionRun(run.id, "cancel", { error: reason })) {
+          this.#options.events.emit({ type: "run", runId: run.id, state: "CANCELLED", error: reason, at: new Date().toISOString() });
+        }
+        return (await store.getRun(run.id)) as RunRecord;
+      },
+      heartbeat: () => store.heartbeat(run.id, this.owner),
+    };
   }
 
   /** Goes on with a FAILED or CANCELLED run from its completed steps. */
@@ -176,7 +224,7 @@ export class RunService {
   }
 
   async #execute(run: RunRecord, flow: FlowDefinition, data: Record<string, unknown>): Promise<RunRecord> {
-    const controller = new AbortController();
+    const controller = this.#controllers.get(run.id) ?? new AbortController();
     this.#controllers.set(run.id, controller);
     try {
       return await executeRun(
@@ -192,14 +240,19 @@ export class RunService {
           redact: this.#options.redact ?? ((text) => text),
           paths: this.#paths(),
           secrets: this.#options.secrets ?? emptySecrets,
+          connections: this.#options.connections ?? noConnections,
           subflows: (parentStep, signal) => this.#subflowRunner(run.id, parentStep, signal),
         },
         this.owner,
       );
     } finally {
-      this.#controllers.delete(run.id);
-      this.#depth.delete(run.id);
+      this.#forget(run.id);
     }
+  }
+
+  #forget(runId: number): void {
+    this.#controllers.delete(runId);
+    this.#depth.delete(runId);
   }
 
   #paths(): StepPaths {

@@ -15,6 +15,8 @@ export interface Settings {
   readonly templatesPath: string;
   readonly secretsPath: string;
   readonly configFile: string;
+  /** Named connections (default `DATA_PATH/connections.yml`). */
+  readonly connectionsFile: string;
   /** The SQLite run store (default `DATA_PATH/octoflow.db`). */
   readonly databaseFile: string;
   /** Default 5000. */
@@ -54,6 +56,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>> =
     templatesPath: under("TEMPLATES_PATH", "templates"),
     secretsPath: under("SECRETS_PATH", "secrets.yml"),
     configFile: under("CONFIG_FILE", "config.yml"),
+    connectionsFile: under("CONNECTIONS_FILE", "connections.yml"),
     databaseFile: under("OCTOFLOW_DATABASE", "octoflow.db"),
     apiPort: port.data,
     apiProtocols: (value("API_PROTOCOL") ?? "http")

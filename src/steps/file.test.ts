@@ -1,3 +1,4 @@
+import { noConnections } from "../services/connections.js";
 import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -67,6 +68,7 @@ function direct(signal = new AbortController().signal) {
     paths: { data: h.dir, flows: h.dir, templates: h.dir },
     secrets: emptySecrets,
     subflows: { run: () => Promise.reject(new Error("no sub-flows here")) },
+    connections: noConnections,
   };
   const call = (options: Record<string, unknown>, input?: unknown) =>
     Promise.resolve(fileStep.run({ options: fileStep.options.parse(options), input, context }));
