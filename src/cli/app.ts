@@ -9,6 +9,8 @@ import { loadSecrets } from "../services/secrets.js";
 import type { Settings } from "../services/settings.js";
 import { loadSettings } from "../services/settings.js";
 import { builtinPlugin } from "../steps/builtin-plugin.js";
+import { filesPlugin } from "../connectors/files-plugin.js";
+import { sqlPlugin } from "../connectors/sql-plugin.js";
 import { openSqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { Store, StoredFlow } from "../store/store.js";
 
@@ -27,7 +29,7 @@ export interface App {
 
 /** The registry of step types: built-ins first, through the plugin API like any other. */
 export function createRegistry(): PluginRegistry {
-  return new PluginRegistry().register(builtinPlugin);
+  return new PluginRegistry().register(builtinPlugin).register(sqlPlugin).register(filesPlugin);
 }
 
 /** The built-in step types plus the plugins config.yml names. */
