@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { stringify as stringifyYaml } from "yaml";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
@@ -6,12 +7,14 @@ import { RunEventBus } from "../model/events.js";
 import type { RunEvent } from "../model/events.js";
 import { loadFlowText } from "../model/flow-loader.js";
 import type { FlowDefinition } from "../model/flow-schema.js";
-import { PluginRegistry } from "../plugins/registry.js";
 import { defineStepType } from "../plugins/step-type.js";
 import type { OctoflowPlugin } from "../plugins/step-type.js";
 import { RunService } from "../services/runs.js";
 import type { SecretStore } from "../services/secrets.js";
-import { builtinPlugin } from "../steps/builtin-plugin.js";
+import { createRegistry } from "../cli/app.js";
+import type { PluginRegistry } from "../plugins/registry.js";
+import { ConnectionPool, loadConnectionsFile } from "../services/connections.js";
+import { emptySecrets } from "../services/secrets.js";
 import { openSqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { SqliteStore } from "../store/sqlite/sqlite-store.js";
 
@@ -80,6 +83,7 @@ export interface Harness {
   readonly events: RunEvent[];
   readonly bus: RunEventBus;
   readonly runs: RunService;
+  readonly connections: ConnectionPool;
   readonly state: { calls: Map<string, number>; running: number; maxRunning: number };
   flow(yaml: string): Promise<FlowDefinition>;
   close(): Promise<void>;
@@ -89,6 +93,8 @@ export interface HarnessOptions {
   /** More plugins to register after the built-in and test step types. */
   readonly plugins?: readonly OctoflowPlugin[];
   readonly secrets?: SecretStore;
+  /** Entries as in connections.yml (`{ name, type, ...options }`), validated like the file. */
+  readonly connections?: readonly Record<string, unknown>[];
 }
 
 /**
@@ -102,17 +108,24 @@ export function createHarness(options: HarnessOptions = {}): Harness {
   mkdirSync(paths.templates);
   const store = openSqliteStore(join(dir, "octoflow.db"));
   const state = { calls: new Map<string, number>(), running: 0, maxRunning: 0 };
-  const registry = new PluginRegistry().register(builtinPlugin).register(testPlugin(state));
+  const registry = createRegistry().register(testPlugin(state));
   for (const plugin of options.plugins ?? []) registry.register(plugin);
   const bus = new RunEventBus();
   const events: RunEvent[] = [];
   bus.subscribe((event) => events.push(event));
   const secrets = options.secrets;
+  const connectionsFile = join(dir, "connections.yml");
+  writeFileSync(connectionsFile, stringifyYaml(options.connections ?? []));
+  const connections = new ConnectionPool(loadConnectionsFile(connectionsFile, registry), registry, {
+    paths,
+    secrets: secrets ?? emptySecrets,
+  });
   const runs = new RunService({
     store,
     registry,
     events: bus,
     paths,
+    connections,
     ...(secrets ? { secrets, redact: secrets.redact } : {}),
   });
   return {
@@ -129,7 +142,9 @@ export function createHarness(options: HarnessOptions = {}): Harness {
         throw new Error(result.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`).join("\n"));
       return result.flow;
     },
+    connections,
     async close() {
+      await connections.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
