@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import type { z } from "zod";
-import type { SecretResolver, StepLogger, StepPaths } from "../plugins/step-type.js";
+import type { SecretResolver, StepLogger, StepPaths } from "../plugins/runtime-types.js";
 
 /**
  * The contract every kind of connection implements (seed 000's connectivity, seed 001's

@@ -1,42 +1,11 @@
 import type { z } from "zod";
 import type { Connection, ConnectorKind } from "../connectors/connector.js";
+import type { LogLevel, Secret, SecretResolver, StepLogger, StepPaths } from "./runtime-types.js";
 
-/** Levels of a run's log lines, lowest first. */
-export type LogLevel = "debug" | "info" | "warn" | "error";
-
-export interface StepLogger {
-  debug(message: string, fields?: Readonly<Record<string, unknown>>): void;
-  info(message: string, fields?: Readonly<Record<string, unknown>>): void;
-  warn(message: string, fields?: Readonly<Record<string, unknown>>): void;
-  error(message: string, fields?: Readonly<Record<string, unknown>>): void;
-}
+export type { LogLevel, Secret, SecretResolver, StepLogger, StepPaths };
 
 /** How far a step has come: a fraction from 0 to 1, or counts from which it is derived. */
 export type StepProgress = number | { readonly done: number; readonly total: number; readonly unit?: string };
-
-/** A named credential from secrets.yml, the environment or a vault (seed 003). */
-export type Secret =
-  | {
-      readonly name: string;
-      readonly type: "credential";
-      readonly username: string;
-      readonly password: string;
-    }
-  | { readonly name: string; readonly type: "token"; readonly token: string };
-
-/** Gives steps the secrets they name; the values never reach logs or errors (they are masked). */
-export interface SecretResolver {
-  /** Throws a clear error naming the secret when it does not exist. */
-  get(name: string): Secret;
-  names(): readonly { readonly name: string; readonly type: Secret["type"] }[];
-}
-
-/** Folders a step resolves relative paths against (seed 003's environment variables). */
-export interface StepPaths {
-  readonly data: string;
-  readonly flows: string;
-  readonly templates: string;
-}
 
 /** Starts other flows as sub-runs of the current run (the flow and flow_loop steps). */
 export interface SubflowRunner {
