@@ -9,8 +9,11 @@ export const logStep = defineStepType({
     message: z
       .string()
       .meta({ description: 'The text; a template, e.g. "found {{ issues | length }} issues".' }),
-    level: z.enum(["debug", "info", "warn", "error"]).default("info"),
-    data_key: z.string().optional(),
+    level: z
+      .enum(["debug", "info", "warn", "error"])
+      .default("info")
+      .meta({ description: "Log level (default info)." }),
+    data_key: z.string().optional().meta({ description: "The run data the step takes as input." }),
   }),
   run: ({ options, context }) => {
     context.log[options.level](options.message);

@@ -5,6 +5,8 @@ import { defineStepType } from "../plugins/step-type.js";
 export const noopStep = defineStepType({
   name: "noop",
   description: "Does nothing; its output is its input (from data_key) or null.",
-  options: z.strictObject({ data_key: z.string().optional() }).optional(),
+  options: z
+    .strictObject({ data_key: z.string().optional().meta({ description: "The run data to pass through." }) })
+    .optional(),
   run: ({ input }) => input ?? null,
 });
