@@ -76,7 +76,7 @@ export function terminalDisplay(stream: NodeJS.WriteStream, flow: string, runId:
 
   return {
     onEvent(event) {
-      if (event.type === "progress" && event.step === undefined) progress = event.progress;
+      if (event.type === "progress") progress = event.progress;
       if (event.type === "step") {
         if (event.state === "RUNNING") running.set(event.step, Date.now());
         else {

@@ -26,7 +26,9 @@ export type RunEvent =
   | {
       readonly type: "progress";
       readonly runId: number;
+      /** The step whose progress moved the run's, if one did. */
       readonly step?: string;
+      /** The run's progress, 0 to 100. */
       readonly progress: number;
       readonly at: string;
     }
