@@ -12,6 +12,9 @@ import {
 } from "./commands/inspect.js";
 import { resumeCommand, runCommand } from "./commands/run.js";
 import { listRunsCommand, runLogsCommand, showRunCommand } from "./commands/runs.js";
+import { remoteListRunsCommand, remoteRunCommand, remoteRunLogsCommand, remoteShowRunCommand } from "./commands/remote.js";
+import { serveCommand } from "./commands/serve.js";
+import type { ServeOptions } from "./commands/serve.js";
 import { EXIT, parseId, reportError } from "./output.js";
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -35,7 +38,8 @@ Environment (all optional, seed 003):
   LOCK_PATH, LOG_PATH, API_PORT (5000), API_PROTOCOL (http), API_TOKEN
   OCTOFLOW_DATABASE  the SQLite run store (default: DATA_PATH/octoflow.db)
 
-Exit codes: 0 completed, 1 failed, 2 invalid flow or arguments, 3 not found, 130 cancelled.`;
+Exit codes: 0 completed, 1 failed, 2 invalid flow or arguments, 3 not found,
+  75 skipped (the flow is already running and its lock policy is skip), 130 cancelled.`;
 
 /** Builds the command line; each action returns its exit code through `setCode`. */
 export function buildProgram(setCode: (code: number) => void): Command {
@@ -60,6 +64,16 @@ export function buildProgram(setCode: (code: number) => void): Command {
     async (...args: unknown[]): Promise<void> => {
       setCode(await (action as (...rest: unknown[]) => Promise<number> | number)(...args));
     };
+  /** With `--server URL` a command talks to a running server instead of opening the local store. */
+  const orServer =
+    (local: (...args: never[]) => Promise<void>, remote: (server: string, ...args: never[]) => Promise<number>) =>
+    async (...args: unknown[]): Promise<void> => {
+      const options = args[args.length - 2] as { server?: string };
+      if (options.server) setCode(await (remote as (server: string, ...rest: unknown[]) => Promise<number>)(options.server, ...args));
+      else await (local as (...rest: unknown[]) => Promise<void>)(...args);
+    };
+  const serverOption = "--server <url>";
+  const serverHelp = "talk to the octoflow server at this URL (token from API_TOKEN)";
   const selection = (o: { only?: string[]; withUpstream?: boolean; withDownstream?: boolean }) => ({
     ...(o.only?.length ? { only: o.only } : {}),
     ...(o.withUpstream ? { withUpstream: true } : {}),
@@ -77,9 +91,11 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .option("--with-downstream", "with --only: also run the steps that depend on them")
     .option("--json", "print the final run as JSON on stdout")
     .option("-q, --quiet", "print nothing but errors")
+    .option(serverOption, "run it on the octoflow server at this URL (token from API_TOKEN)")
     .action(
-      withApp((app: App, flow: string, options: Parameters<typeof runCommand>[2]) =>
-        runCommand(app, flow, options),
+      orServer(
+        withApp((app: App, flow: string, options: Parameters<typeof runCommand>[2]) => runCommand(app, flow, options)),
+        (server: string, flow: string, options: Parameters<typeof runCommand>[2]) => remoteRunCommand(server, flow, options),
       ),
     );
 
@@ -159,17 +175,23 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .option("--limit <n>", "how many (default 20)")
     .option("--before <id>", "runs older than this id (next page)")
     .option("--json", "print as JSON")
+    .option(serverOption, serverHelp)
     .action(
-      withApp((app: App, options: Parameters<typeof listRunsCommand>[1]) => listRunsCommand(app, options)),
+      orServer(
+        withApp((app: App, options: Parameters<typeof listRunsCommand>[1]) => listRunsCommand(app, options)),
+        (server: string, options: Parameters<typeof listRunsCommand>[1]) => remoteListRunsCommand(server, options),
+      ),
     );
   runs
     .command("show")
     .description("show a run: its steps, attempts, errors and sub-runs")
     .argument("<run>", "run id")
     .option("--json", "print as JSON")
+    .option(serverOption, serverHelp)
     .action(
-      withApp((app: App, run: string, options: { json?: boolean }) =>
-        showRunCommand(app, parseId(run), options),
+      orServer(
+        withApp((app: App, run: string, options: { json?: boolean }) => showRunCommand(app, parseId(run), options)),
+        (server: string, run: string, options: { json?: boolean }) => remoteShowRunCommand(server, parseId(run), options),
       ),
     );
   runs
@@ -178,11 +200,21 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .argument("<run>", "run id")
     .option("-f, --follow", "keep printing until the run ends")
     .option("--json", "one JSON object per line")
+    .option(serverOption, serverHelp)
     .action(
-      withApp((app: App, run: string, options: { follow?: boolean; json?: boolean }) =>
-        runLogsCommand(app, parseId(run), options),
+      orServer(
+        withApp((app: App, run: string, options: { follow?: boolean; json?: boolean }) => runLogsCommand(app, parseId(run), options)),
+        (server: string, run: string, options: { follow?: boolean; json?: boolean }) => remoteRunLogsCommand(server, parseId(run), options),
       ),
     );
+
+  program
+    .command("serve")
+    .description("serve the REST API, live run events and the scheduler on API_PORT until SIGTERM or SIGINT")
+    .option("--port <port>", "port to listen on (default API_PORT, 5000; 0 picks a free one)")
+    .option("--host <host>", "address to listen on (default API_HOST, else 127.0.0.1)")
+    .option("--grace-period <seconds>", "on SIGTERM, how long running runs may finish before they are cancelled", "10")
+    .action(withoutStore((options: ServeOptions) => serveCommand(options)));
 
   return program;
 }

@@ -86,6 +86,7 @@ export class RunService {
     this.#options = options;
   }
 
+  /** Creates and starts a run at once. It does not apply the flow's `lock` policy: FlowLauncher (launcher.ts) does. */
   async launch(request: LaunchRequest): Promise<StartedRun> {
     return (await this.prepare(request)).start();
   }
@@ -132,14 +133,25 @@ export class RunService {
           const current = (await store.getRun(run.id)) as RunRecord;
           return { run: current, data, done: Promise.resolve(current) };
         }
-        this.#options.events.emit({ type: "run", runId: run.id, state: "RUNNING", at: new Date().toISOString() });
+        this.#options.events.emit({
+          type: "run",
+          runId: run.id,
+          state: "RUNNING",
+          at: new Date().toISOString(),
+        });
         const started = (await store.getRun(run.id)) as RunRecord;
         return { run: started, data, done: this.#execute(started, request.flow, data) };
       },
       abandon: async (reason) => {
         this.#forget(run.id);
         if (await store.transitionRun(run.id, "cancel", { error: reason })) {
-          this.#options.events.emit({ type: "run", runId: run.id, state: "CANCELLED", error: reason, at: new Date().toISOString() });
+          this.#options.events.emit({
+            type: "run",
+            runId: run.id,
+            state: "CANCELLED",
+            error: reason,
+            at: new Date().toISOString(),
+          });
         }
         return (await store.getRun(run.id)) as RunRecord;
       },

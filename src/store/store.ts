@@ -102,6 +102,8 @@ export interface NewRun {
   readonly trigger: string;
   /** The selected steps, in file order; each starts READY. */
   readonly steps: readonly string[];
+  /** `host:pid` of the process that will run it; set with a first heartbeat so a waiting run is not taken for an orphan. */
+  readonly owner?: string | null;
 }
 
 export interface RunFilter {
@@ -119,6 +121,40 @@ export interface StepFinish {
   readonly skipReason?: string;
   readonly output?: unknown;
   readonly attempts?: number;
+}
+
+/** A scheduler entry (seed 003): a flow file fired on a cron or every N seconds. */
+export interface ScheduleRecord {
+  /** A GUID. */
+  readonly id: string;
+  /** The flow file, relative to FLOWS_PATH. */
+  readonly path: string;
+  readonly flowName: string;
+  /** Exactly one of `cron` and `everySeconds` is set. */
+  readonly cron: string | null;
+  readonly everySeconds: number | null;
+  /** IANA time zone the cron is read in. */
+  readonly timezone: string;
+  /** `api` (added at run time) or `autostart` (config.yml). */
+  readonly source: "api" | "autostart";
+  readonly createdUtc: string;
+  /** The scheduled time of the newest tick claimed (not when it ran). */
+  readonly lastFireUtc: string | null;
+}
+
+export type ScheduleFireOutcome = "claimed" | "started" | "queued" | "skipped" | "failed";
+
+/** One claimed tick of a schedule entry; (scheduleId, fireUtc) is its idempotency key. */
+export interface ScheduleFireRecord {
+  readonly scheduleId: string;
+  readonly fireUtc: string;
+  readonly claimedUtc: string;
+  /** `host:pid` of the process that claimed it. */
+  readonly owner: string;
+  /** `claimed` until the launch is recorded; a process that died in between leaves it so. */
+  readonly outcome: ScheduleFireOutcome;
+  readonly runId: number | null;
+  readonly detail: string | null;
 }
 
 /**
@@ -171,6 +207,31 @@ export interface Store {
 
   getCachedOutput(key: string): Promise<{ output: unknown } | undefined>;
   putCachedOutput(key: string, output: unknown, ttlMs: number | undefined): Promise<void>;
+
+  /** Adds an entry, or updates the definition of one with the same id, keeping its createdUtc and lastFireUtc. */
+  saveSchedule(entry: Omit<ScheduleRecord, "lastFireUtc">): Promise<ScheduleRecord>;
+  getSchedule(id: string): Promise<ScheduleRecord | undefined>;
+  /** Oldest first. */
+  listSchedules(): Promise<ScheduleRecord[]>;
+  /** Removes the entry and its fire history; false when there was none. */
+  deleteSchedule(id: string): Promise<boolean>;
+  /**
+   * Records a tick before it is launched. True for exactly one caller per (entry, fire time), and
+   * only when the tick is newer than the entry's lastFireUtc (which it then becomes) and the entry
+   * still exists: two processes, or a restart, never fire one tick twice.
+   */
+  claimScheduleFire(scheduleId: string, fireUtc: string, owner: string): Promise<boolean>;
+  finishScheduleFire(
+    scheduleId: string,
+    fireUtc: string,
+    result: {
+      outcome: Exclude<ScheduleFireOutcome, "claimed">;
+      runId?: number | null;
+      detail?: string | null;
+    },
+  ): Promise<void>;
+  /** Newest first; the store keeps the most recent fires of each entry. */
+  listScheduleFires(scheduleId: string, limit?: number): Promise<ScheduleFireRecord[]>;
 
   close(): Promise<void>;
 }

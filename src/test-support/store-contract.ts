@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Store } from "../store/store.js";
+import type { ScheduleRecord, Store } from "../store/store.js";
 
 /**
  * The behaviour every Store must have. Each implementation's test file calls this with a factory
@@ -174,6 +174,103 @@ export function describeStoreContract(
         await store.putCachedOutput("old", 1, -1);
         expect(await store.getCachedOutput("k")).toEqual({ output: { v: 1 } });
         expect(await store.getCachedOutput("old")).toBeUndefined();
+      }),
+    );
+
+    it(
+      "creates a run owned by a process, with a first heartbeat",
+      withStore(async (store) => {
+        await store.saveFlow({ hash: "h1", name: "f", file: null, definition: { name: "f" }, text: null });
+        const run = await store.createRun({
+          flowName: "f",
+          flowHash: "h1",
+          flowFile: null,
+          flowInputId: null,
+          selection: {},
+          trigger: "test",
+          steps: ["a"],
+          owner: "me:1",
+        });
+        expect(run).toMatchObject({ state: "READY", owner: "me:1" });
+        expect(run.heartbeatUtc).toBe(run.createdUtc);
+        expect((await newRun(store)).owner).toBeNull();
+      }),
+    );
+
+    const entry = (id: string, fields: Partial<ScheduleRecord> = {}) => ({
+      id,
+      path: "sub/daily.yml",
+      flowName: "daily",
+      cron: "0 6 * * *",
+      everySeconds: null,
+      timezone: "Europe/Paris",
+      source: "api" as const,
+      createdUtc: "2024-01-01T00:00:00.000Z",
+      ...fields,
+    });
+
+    it(
+      "keeps schedule entries; saving again updates the schedule but not the creation or last fire",
+      withStore(async (store) => {
+        const saved = await store.saveSchedule(entry("a"));
+        expect(saved).toEqual({ ...entry("a"), lastFireUtc: null });
+        await store.saveSchedule(
+          entry("b", {
+            cron: null,
+            everySeconds: 2.5,
+            timezone: "UTC",
+            source: "autostart",
+            createdUtc: "2024-01-02T00:00:00.000Z",
+          }),
+        );
+        expect(await store.claimScheduleFire("a", "2024-01-01T05:00:00.000Z", "me:1")).toBe(true);
+        const updated = await store.saveSchedule(
+          entry("a", { cron: "0 7 * * *", createdUtc: "2030-01-01T00:00:00.000Z" }),
+        );
+        expect(updated).toMatchObject({
+          cron: "0 7 * * *",
+          createdUtc: "2024-01-01T00:00:00.000Z",
+          lastFireUtc: "2024-01-01T05:00:00.000Z",
+        });
+        expect((await store.listSchedules()).map((s) => [s.id, s.everySeconds, s.source])).toEqual([
+          ["a", null, "api"],
+          ["b", 2.5, "autostart"],
+        ]);
+        expect(await store.deleteSchedule("a")).toBe(true);
+        expect(await store.deleteSchedule("a")).toBe(false);
+        expect(await store.getSchedule("a")).toBeUndefined();
+      }),
+    );
+
+    it(
+      "claims each tick once, never one older than the last, and never for a removed entry",
+      withStore(async (store) => {
+        await store.saveSchedule(entry("a"));
+        const claims = await Promise.all(
+          [1, 2, 3].map((n) => store.claimScheduleFire("a", "2024-01-02T05:00:00.000Z", `p:${n}`)),
+        );
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        expect(await store.claimScheduleFire("a", "2024-01-01T05:00:00.000Z", "p:1")).toBe(false);
+        expect(await store.claimScheduleFire("a", "2024-01-03T05:00:00.000Z", "p:1")).toBe(true);
+        expect(await store.claimScheduleFire("nope", "2024-01-03T05:00:00.000Z", "p:1")).toBe(false);
+        expect((await store.getSchedule("a"))?.lastFireUtc).toBe("2024-01-03T05:00:00.000Z");
+        const run = await newRun(store);
+        await store.finishScheduleFire("a", "2024-01-03T05:00:00.000Z", {
+          outcome: "started",
+          runId: run.id,
+        });
+        await store.finishScheduleFire("a", "2024-01-02T05:00:00.000Z", {
+          outcome: "skipped",
+          detail: "flow daily is already running as run 1",
+        });
+        const fires = await store.listScheduleFires("a");
+        expect(fires.map((f) => [f.fireUtc, f.outcome, f.runId, f.detail])).toEqual([
+          ["2024-01-03T05:00:00.000Z", "started", run.id, null],
+          ["2024-01-02T05:00:00.000Z", "skipped", null, "flow daily is already running as run 1"],
+        ]);
+        expect(fires[0]?.owner).toBe("p:1");
+        await store.deleteSchedule("a");
+        expect(await store.listScheduleFires("a")).toEqual([]);
       }),
     );
   });

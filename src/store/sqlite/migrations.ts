@@ -89,4 +89,29 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     expires_utc TEXT
   );
   `,
+  // 2: the scheduler's entries, and the ticks it claimed (the key that stops a tick firing twice).
+  `
+  CREATE TABLE schedules (
+    id TEXT PRIMARY KEY,
+    path TEXT NOT NULL,
+    flow_name TEXT NOT NULL,
+    cron TEXT,
+    every_seconds REAL,
+    timezone TEXT NOT NULL,
+    source TEXT NOT NULL,
+    created_utc TEXT NOT NULL,
+    last_fire_utc TEXT,
+    CHECK ((cron IS NULL) <> (every_seconds IS NULL))
+  );
+  CREATE TABLE schedule_fires (
+    schedule_id TEXT NOT NULL REFERENCES schedules(id) ON DELETE CASCADE,
+    fire_utc TEXT NOT NULL,
+    claimed_utc TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    outcome TEXT NOT NULL DEFAULT 'claimed',
+    run_id INTEGER REFERENCES runs(id),
+    detail TEXT,
+    PRIMARY KEY (schedule_id, fire_utc)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -12,6 +12,9 @@ import type {
   RunFilter,
   RunRecord,
   RunStepRecord,
+  ScheduleFireOutcome,
+  ScheduleFireRecord,
+  ScheduleRecord,
   StepFinish,
   StepRunRecord,
   Store,
@@ -22,6 +25,8 @@ import { SQLITE_MIGRATIONS } from "./migrations.js";
 type Row = Record<string, unknown>;
 
 const nowUtc = (): string => new Date().toISOString();
+/** Fires kept per schedule entry: only the newest is needed to refuse a tick twice; the rest is history. */
+const KEPT_FIRES = 100;
 const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
 const parse = (text: unknown): unknown => (typeof text === "string" ? JSON.parse(text) : null);
 
@@ -131,8 +136,8 @@ export class SqliteStore implements Store {
     const createdUtc = nowUtc();
     const id = this.#db.transaction(() => {
       const result = this.#sql(
-        `INSERT INTO runs (created_utc, flow_name, flow_hash, flow_file, flow_input_id, parent_run_id, parent_step, state, selection, trigger)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'READY', ?, ?)`,
+        `INSERT INTO runs (created_utc, flow_name, flow_hash, flow_file, flow_input_id, parent_run_id, parent_step, state, selection, trigger, owner, heartbeat_utc)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'READY', ?, ?, ?, ?)`,
       ).run(
         createdUtc,
         run.flowName,
@@ -143,6 +148,8 @@ export class SqliteStore implements Store {
         run.parentStep ?? null,
         JSON.stringify(run.selection),
         run.trigger,
+        run.owner ?? null,
+        run.owner ? createdUtc : null,
       );
       const runId = Number(result.lastInsertRowid);
       const insertStep = this.#sql(
@@ -393,9 +400,106 @@ export class SqliteStore implements Store {
     ).run(key, JSON.stringify(output ?? null), now.toISOString(), expires);
   }
 
+  async saveSchedule(entry: Omit<ScheduleRecord, "lastFireUtc">): Promise<ScheduleRecord> {
+    this.#sql(
+      `INSERT INTO schedules (id, path, flow_name, cron, every_seconds, timezone, source, created_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET path = excluded.path, flow_name = excluded.flow_name, cron = excluded.cron,
+         every_seconds = excluded.every_seconds, timezone = excluded.timezone, source = excluded.source`,
+    ).run(
+      entry.id,
+      entry.path,
+      entry.flowName,
+      entry.cron,
+      entry.everySeconds,
+      entry.timezone,
+      entry.source,
+      entry.createdUtc,
+    );
+    return (await this.getSchedule(entry.id)) as ScheduleRecord;
+  }
+
+  async getSchedule(id: string): Promise<ScheduleRecord | undefined> {
+    const row = this.#sql("SELECT * FROM schedules WHERE id = ?").get(id) as Row | undefined;
+    return row ? toSchedule(row) : undefined;
+  }
+
+  async listSchedules(): Promise<ScheduleRecord[]> {
+    return (this.#sql("SELECT * FROM schedules ORDER BY created_utc, id").all() as Row[]).map(toSchedule);
+  }
+
+  async deleteSchedule(id: string): Promise<boolean> {
+    return this.#sql("DELETE FROM schedules WHERE id = ?").run(id).changes === 1;
+  }
+
+  async claimScheduleFire(scheduleId: string, fireUtc: string, owner: string): Promise<boolean> {
+    // IMMEDIATE takes the write lock first, so the check and the writes cannot interleave with
+    // another process's claim.
+    return this.#db
+      .transaction(() => {
+        const entry = this.#sql("SELECT last_fire_utc FROM schedules WHERE id = ?").get(scheduleId) as
+          Row | undefined;
+        if (!entry || (typeof entry.last_fire_utc === "string" && entry.last_fire_utc >= fireUtc))
+          return false;
+        const inserted = this.#sql(
+          "INSERT INTO schedule_fires (schedule_id, fire_utc, claimed_utc, owner) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        ).run(scheduleId, fireUtc, nowUtc(), owner);
+        if (inserted.changes !== 1) return false;
+        this.#sql("UPDATE schedules SET last_fire_utc = ? WHERE id = ?").run(fireUtc, scheduleId);
+        this.#sql(
+          `DELETE FROM schedule_fires WHERE schedule_id = ? AND fire_utc NOT IN
+           (SELECT fire_utc FROM schedule_fires WHERE schedule_id = ? ORDER BY fire_utc DESC LIMIT ${KEPT_FIRES})`,
+        ).run(scheduleId, scheduleId);
+        return true;
+      })
+      .immediate();
+  }
+
+  async finishScheduleFire(
+    scheduleId: string,
+    fireUtc: string,
+    result: {
+      outcome: Exclude<ScheduleFireOutcome, "claimed">;
+      runId?: number | null;
+      detail?: string | null;
+    },
+  ): Promise<void> {
+    this.#sql(
+      "UPDATE schedule_fires SET outcome = ?, run_id = ?, detail = ? WHERE schedule_id = ? AND fire_utc = ?",
+    ).run(result.outcome, result.runId ?? null, result.detail ?? null, scheduleId, fireUtc);
+  }
+
+  async listScheduleFires(scheduleId: string, limit = 50): Promise<ScheduleFireRecord[]> {
+    const rows = this.#sql(
+      "SELECT * FROM schedule_fires WHERE schedule_id = ? ORDER BY fire_utc DESC LIMIT ?",
+    ).all(scheduleId, limit) as Row[];
+    return rows.map((row) => ({
+      scheduleId: row.schedule_id as string,
+      fireUtc: row.fire_utc as string,
+      claimedUtc: row.claimed_utc as string,
+      owner: row.owner as string,
+      outcome: row.outcome as ScheduleFireOutcome,
+      runId: row.run_id as number | null,
+      detail: row.detail as string | null,
+    }));
+  }
+
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
   }
+}
+
+function toSchedule(row: Row): ScheduleRecord {
+  return {
+    id: row.id as string,
+    path: row.path as string,
+    flowName: row.flow_name as string,
+    cron: row.cron as string | null,
+    everySeconds: row.every_seconds as number | null,
+    timezone: row.timezone as string,
+    source: row.source as ScheduleRecord["source"],
+    createdUtc: row.created_utc as string,
+    lastFireUtc: row.last_fire_utc as string | null,
+  };
 }
 
 function toRun(row: Row): RunRecord {
