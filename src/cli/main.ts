@@ -12,7 +12,13 @@ import {
 } from "./commands/inspect.js";
 import { resumeCommand, runCommand } from "./commands/run.js";
 import { listRunsCommand, runLogsCommand, showRunCommand } from "./commands/runs.js";
-import { remoteListRunsCommand, remoteRunCommand, remoteRunLogsCommand, remoteShowRunCommand } from "./commands/remote.js";
+import { connectionsCommand } from "./commands/connections.js";
+import {
+  remoteListRunsCommand,
+  remoteRunCommand,
+  remoteRunLogsCommand,
+  remoteShowRunCommand,
+} from "./commands/remote.js";
 import { serveCommand } from "./commands/serve.js";
 import type { ServeOptions } from "./commands/serve.js";
 import { EXIT, parseId, reportError } from "./output.js";
@@ -65,12 +71,16 @@ export function buildProgram(setCode: (code: number) => void): Command {
       setCode(await (action as (...rest: unknown[]) => Promise<number> | number)(...args));
     };
   /** With `--server URL` a command talks to a running server instead of opening the local store. */
+  type Remote = (server: string, ...args: unknown[]) => Promise<number>;
   const orServer =
-    (local: (...args: never[]) => Promise<void>, remote: (server: string, ...args: never[]) => Promise<number>) =>
+    (
+      local: (...args: never[]) => Promise<void>,
+      remote: (server: string, ...args: never[]) => Promise<number>,
+    ) =>
     async (...args: unknown[]): Promise<void> => {
-      const options = args[args.length - 2] as { server?: string };
-      if (options.server) setCode(await (remote as (server: string, ...rest: unknown[]) => Promise<number>)(options.server, ...args));
-      else await (local as (...rest: unknown[]) => Promise<void>)(...args);
+      const { server } = args[args.length - 2] as { server?: string };
+      if (server === undefined) return (local as (...rest: unknown[]) => Promise<void>)(...args);
+      setCode(await (remote as Remote)(server, ...args));
     };
   const serverOption = "--server <url>";
   const serverHelp = "talk to the octoflow server at this URL (token from API_TOKEN)";
@@ -94,8 +104,11 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .option(serverOption, "run it on the octoflow server at this URL (token from API_TOKEN)")
     .action(
       orServer(
-        withApp((app: App, flow: string, options: Parameters<typeof runCommand>[2]) => runCommand(app, flow, options)),
-        (server: string, flow: string, options: Parameters<typeof runCommand>[2]) => remoteRunCommand(server, flow, options),
+        withApp((app: App, flow: string, options: Parameters<typeof runCommand>[2]) =>
+          runCommand(app, flow, options),
+        ),
+        (server: string, flow: string, options: Parameters<typeof runCommand>[2]) =>
+          remoteRunCommand(server, flow, options),
       ),
     );
 
@@ -179,7 +192,8 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .action(
       orServer(
         withApp((app: App, options: Parameters<typeof listRunsCommand>[1]) => listRunsCommand(app, options)),
-        (server: string, options: Parameters<typeof listRunsCommand>[1]) => remoteListRunsCommand(server, options),
+        (server: string, options: Parameters<typeof listRunsCommand>[1]) =>
+          remoteListRunsCommand(server, options),
       ),
     );
   runs
@@ -190,8 +204,11 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .option(serverOption, serverHelp)
     .action(
       orServer(
-        withApp((app: App, run: string, options: { json?: boolean }) => showRunCommand(app, parseId(run), options)),
-        (server: string, run: string, options: { json?: boolean }) => remoteShowRunCommand(server, parseId(run), options),
+        withApp((app: App, run: string, options: { json?: boolean }) =>
+          showRunCommand(app, parseId(run), options),
+        ),
+        (server: string, run: string, options: { json?: boolean }) =>
+          remoteShowRunCommand(server, parseId(run), options),
       ),
     );
   runs
@@ -203,8 +220,11 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .option(serverOption, serverHelp)
     .action(
       orServer(
-        withApp((app: App, run: string, options: { follow?: boolean; json?: boolean }) => runLogsCommand(app, parseId(run), options)),
-        (server: string, run: string, options: { follow?: boolean; json?: boolean }) => remoteRunLogsCommand(server, parseId(run), options),
+        withApp((app: App, run: string, options: { follow?: boolean; json?: boolean }) =>
+          runLogsCommand(app, parseId(run), options),
+        ),
+        (server: string, run: string, options: { follow?: boolean; json?: boolean }) =>
+          remoteRunLogsCommand(server, parseId(run), options),
       ),
     );
 
@@ -213,8 +233,14 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .description("serve the REST API, live run events and the scheduler on API_PORT until SIGTERM or SIGINT")
     .option("--port <port>", "port to listen on (default API_PORT, 5000; 0 picks a free one)")
     .option("--host <host>", "address to listen on (default API_HOST, else 127.0.0.1)")
-    .option("--grace-period <seconds>", "on SIGTERM, how long running runs may finish before they are cancelled", "10")
+    .option(
+      "--grace-period <seconds>",
+      "on SIGTERM, how long running runs may finish before they are cancelled",
+      "10",
+    )
     .action(withoutStore((options: ServeOptions) => serveCommand(options)));
+
+  program.addCommand(connectionsCommand(setCode));
 
   return program;
 }
