@@ -72,6 +72,8 @@ export type DatasetRef =
       readonly path: string;
       readonly format?: FormatName;
       readonly options?: CsvOptions;
+      /** Names and types of the columns of a CSV, JSON or NDJSON file, instead of its header and inference. */
+      readonly columns?: readonly Column[];
     };
 
 export type WriteMode = "append" | "replace" | "upsert";
@@ -131,6 +133,8 @@ export interface FileSource {
   readonly columns: readonly Column[];
   open(): Promise<Readable>;
   readonly size?: number;
+  /** The file's absolute path when it is on the local disk (engines that read files themselves). */
+  readonly localPath?: string;
 }
 
 /** An open connection of some kind. */
@@ -155,7 +159,14 @@ export interface Connection {
   ): Promise<{ readonly rowCount: number; readonly rows?: RowStream }>;
   /** The fastest path a database has for loading a file (PostgreSQL COPY, LOAD DATA…). */
   loadFile?(target: WriteTarget, file: FileSource, context: OperationContext): Promise<WriteResult>;
+  /** The formats `loadFile` takes (absent: any); a caller falls back to `write` for the others. */
+  readonly loadFormats?: readonly FormatName[];
   readonly objects?: ObjectAccess;
+  /**
+   * A file of this connection offered to another connection's `loadFile` (file and object-storage
+   * connections): its format, columns (from its header or schema) and a way to open its bytes.
+   */
+  fileSource?(ref: DatasetRef, context: OperationContext): Promise<FileSource>;
   close(): Promise<void>;
 }
 
