@@ -4,7 +4,6 @@ import { z } from "zod";
 import { resolveUnder } from "../../services/safe-path.js";
 import type { ConnectorKind } from "../connector.js";
 import { SqlConnection } from "../sql-common/sql-connection.js";
-import { DuckdbDriver } from "./duckdb-connection.js";
 
 /** Defaults of a duckdb connection, in one place. */
 export const DUCKDB_DEFAULTS = { path: ":memory:", batch_rows: 10_000 } as const satisfies Record<
@@ -21,12 +20,9 @@ export const duckdbOptions = z.strictObject({
     .default(d.path)
     .meta({ description: `The database file, relative to DATA_PATH, or ":memory:" (default ${d.path}).` }),
   threads: z.int().min(1).optional().meta({ description: "Threads DuckDB may use (default: one per core)." }),
-  memory_limit: z
-    .string()
-    .optional()
-    .meta({
-      description: 'Most memory DuckDB may use before spilling to disk, e.g. "2GB" (default: 80% of RAM).',
-    }),
+  memory_limit: z.string().optional().meta({
+    description: 'Most memory DuckDB may use before spilling to disk, e.g. "2GB" (default: 80% of RAM).',
+  }),
   batch_rows: z
     .int()
     .min(1)
@@ -56,6 +52,8 @@ export const duckdbConnector: ConnectorKind<DuckdbOptions> = {
         ? ":memory:"
         : resolveUnder(environment.paths.data, options.path, "DATA_PATH");
     if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+    // The driver loads on first use, so commands that open no duckdb connection do not pay for it.
+    const { DuckdbDriver } = await import("./duckdb-connection.js");
     const driver = new DuckdbDriver({
       file,
       shown: `${name}:${options.path}`,

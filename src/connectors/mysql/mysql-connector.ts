@@ -2,7 +2,6 @@ import { z } from "zod";
 import { configValueSchema, resolveText } from "../config-values.js";
 import type { ConnectorKind } from "../connector.js";
 import { SqlConnection } from "../sql-common/sql-connection.js";
-import { MysqlDriver } from "./mysql-connection.js";
 
 /** Defaults of a mysql connection, in one place. */
 export const MYSQL_DEFAULTS = {
@@ -36,11 +35,9 @@ export const mysqlOptions = z.strictObject({
     .min(1)
     .default(d.user)
     .meta({ description: `User name (default ${d.user}).` }),
-  password: configValueSchema
-    .optional()
-    .meta({
-      description: "Password: a value, { secret: NAME } or { env: VARIABLE }; none for an empty one.",
-    }),
+  password: configValueSchema.optional().meta({
+    description: "Password: a value, { secret: NAME } or { env: VARIABLE }; none for an empty one.",
+  }),
   ssl: z.enum(["disable", "require", "verify"]).default(d.ssl).meta({
     description:
       "TLS: disable (default), require (encrypted, certificate not checked) or verify (certificate checked).",
@@ -91,6 +88,8 @@ export const mysqlConnector: ConnectorKind<MysqlOptions> = {
       options.password === undefined
         ? undefined
         : resolveText(options.password, environment, `password of ${name}`);
+    // The driver loads on first use, so commands that open no mysql connection do not pay for it.
+    const { MysqlDriver } = await import("./mysql-connection.js");
     const driver = new MysqlDriver({
       host: options.host,
       port: options.port,

@@ -2,7 +2,6 @@ import { z } from "zod";
 import { configValueSchema, resolveText } from "../config-values.js";
 import type { ConnectorKind } from "../connector.js";
 import { SqlConnection } from "../sql-common/sql-connection.js";
-import { PostgresDriver } from "./postgres-connection.js";
 
 /** Defaults of a postgres connection, in one place. */
 export const POSTGRES_DEFAULTS = {
@@ -37,11 +36,9 @@ export const postgresOptions = z.strictObject({
     .min(1)
     .default(d.user)
     .meta({ description: `User name (default ${d.user}).` }),
-  password: configValueSchema
-    .optional()
-    .meta({
-      description: "Password: a value, { secret: NAME } or { env: VARIABLE }; none for trust or peer auth.",
-    }),
+  password: configValueSchema.optional().meta({
+    description: "Password: a value, { secret: NAME } or { env: VARIABLE }; none for trust or peer auth.",
+  }),
   ssl: z.enum(["disable", "require", "verify"]).default(d.ssl).meta({
     description:
       "TLS: disable (default), require (encrypted, certificate not checked) or verify (encrypted and the certificate checked).",
@@ -99,6 +96,8 @@ export const postgresConnector: ConnectorKind<PostgresOptions> = {
       options.password === undefined
         ? undefined
         : resolveText(options.password, environment, `password of ${name}`);
+    // The driver loads on first use, so commands that open no postgres connection do not pay for it.
+    const { PostgresDriver } = await import("./postgres-connection.js");
     const driver = new PostgresDriver({
       host: options.host,
       port: options.port,

@@ -4,7 +4,6 @@ import { z } from "zod";
 import { resolveUnder } from "../../services/safe-path.js";
 import type { ConnectorKind } from "../connector.js";
 import { SqlConnection } from "../sql-common/sql-connection.js";
-import { SqliteDriver } from "./sqlite-connection.js";
 
 /** Defaults of an sqlite connection, in one place. */
 export const SQLITE_DEFAULTS = {
@@ -59,6 +58,8 @@ export const sqliteConnector: ConnectorKind<SqliteOptions> = {
         ? ":memory:"
         : resolveUnder(environment.paths.data, options.path, "DATA_PATH");
     if (file !== ":memory:" && options.create) mkdirSync(dirname(file), { recursive: true });
+    // The driver loads on first use, so commands that open no sqlite connection do not pay for it.
+    const { SqliteDriver } = await import("./sqlite-connection.js");
     const driver = new SqliteDriver({
       file,
       shown: `${name}:${options.path}`,
