@@ -19,7 +19,6 @@ import {
   remoteRunLogsCommand,
   remoteShowRunCommand,
 } from "./commands/remote.js";
-import { serveCommand } from "./commands/serve.js";
 import type { ServeOptions } from "./commands/serve.js";
 import { EXIT, parseId, reportError } from "./output.js";
 
@@ -238,7 +237,12 @@ export function buildProgram(setCode: (code: number) => void): Command {
       "on SIGTERM, how long running runs may finish before they are cancelled",
       "10",
     )
-    .action(withoutStore((options: ServeOptions) => serveCommand(options)));
+    // The server and its framework load only for `serve`: other commands start faster without them.
+    .action(
+      withoutStore(async (options: ServeOptions) =>
+        (await import("./commands/serve.js")).serveCommand(options),
+      ),
+    );
 
   program.addCommand(connectionsCommand(setCode));
 
