@@ -159,22 +159,28 @@ describe("octoflow CLI", () => {
   it("prints the JSON Schema of flow files", async () => {
     const schema = JSON.parse((await cli(["schema"], data)).stdout);
     expect(schema.$schema).toContain("2020-12");
-    const stepBranches = schema.properties.steps.items.anyOf;
-    expect(
-      stepBranches.map((b: { properties: { type: { const: string } } }) => b.properties.type.const),
-    ).toEqual([
-      "file",
-      "flow",
-      "flow_loop",
-      "jinja",
-      "jira_names_merge",
-      "jq",
-      "log",
-      "noop",
-      "rest",
-      "sleep",
-      "task",
-    ]);
+    const branches = schema.properties.steps.items.anyOf.map(
+      (b: { properties: { type: { const: string } } }) => b.properties.type.const,
+    );
+    const types = JSON.parse((await cli(["step-types", "--json"], data)).stdout).map(
+      (t: { name: string }) => t.name,
+    );
+    expect(branches).toEqual(types);
+    expect(types).toEqual(
+      expect.arrayContaining([
+        "file",
+        "flow",
+        "flow_loop",
+        "jinja",
+        "jira_names_merge",
+        "jq",
+        "log",
+        "noop",
+        "rest",
+        "sleep",
+        "task",
+      ]),
+    );
   });
 
   it("lists, shows and prints the logs of runs", async () => {
