@@ -2,3 +2,4 @@
 import "./engine.js";
 import "./server.js";
 import "./copy.js";
+import "./files.js";

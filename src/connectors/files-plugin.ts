@@ -1,8 +1,12 @@
 import type { OctoflowPlugin } from "../plugins/step-type.js";
+import { objectStep } from "../steps/object.js";
+import { httpConnector } from "./http/http-connector.js";
+import { localfsConnector } from "./localfs/localfs-connector.js";
+import { s3Connector } from "./s3/s3-connector.js";
 
-/** File and object-storage connectors (localfs, s3, http) and the steps that use them. */
+/** File and object-storage connectors (localfs, s3, http) and the object step. */
 export const filesPlugin: OctoflowPlugin = {
   name: "octoflow-files",
-  connectors: [],
-  stepTypes: [],
+  connectors: [localfsConnector, s3Connector, httpConnector],
+  stepTypes: [objectStep],
 };

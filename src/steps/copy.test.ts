@@ -2,8 +2,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRegistry } from "../cli/app.js";
-import { localfsConnector } from "../connectors/localfs/localfs-connector.js";
+import { createServer } from "node:http";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import {
   POSTGRES_TEST,
   freshMysqlDatabase,
@@ -16,17 +17,22 @@ let postgres: Awaited<ReturnType<typeof freshPostgresSchema>>;
 let maria: Awaited<ReturnType<typeof freshMysqlDatabase>>;
 let h: Harness;
 let admin: pg.Client;
+let stalling: Server;
 
 beforeAll(async () => {
   postgres = await freshPostgresSchema();
   maria = await freshMysqlDatabase();
-  // Until the files plugin registers localfs, the test registers it itself.
-  const plugins = createRegistry().connector("localfs")
-    ? []
-    : [{ name: "localfs-for-test", connectors: [localfsConnector] }];
+  // A CSV source that sends a few rows and then stalls: a copy from it can only end by cancellation.
+  stalling = createServer((_request, response) => {
+    response.writeHead(200, { "content-type": "text/csv" });
+    response.write("id,label\n");
+    for (let i = 1; i <= 1000; i++) response.write(`${i},label ${i}\n`);
+  });
+  await new Promise<void>((resolve) => stalling.listen(0, "127.0.0.1", resolve));
+  const stallingUrl = `http://127.0.0.1:${(stalling.address() as AddressInfo).port}/`;
   h = createHarness({
-    plugins,
     connections: [
+      { name: "stalling", type: "http", url: stallingUrl },
       { name: "warehouse", type: "postgres", ...postgres.options },
       { name: "shop", type: "mysql", ...maria.options },
       { name: "local", type: "sqlite", path: "local.sqlite" },
@@ -41,15 +47,14 @@ beforeAll(async () => {
   writeFileSync(join(h.dir, "files", "flights.csv"), `${lines.join("\n")}\n`);
   writeFileSync(join(h.dir, "files", "ragged.csv"), "id,origin,delay\n1,JFK,3\n2,LAX\n3,JFK,4\n");
   writeFileSync(join(h.dir, "files", "fake.parquet"), "id,origin\n1,JFK\n");
-  const big = ["id,label"];
-  for (let i = 1; i <= 300_000; i++) big.push(`${i},label ${i}`);
-  writeFileSync(join(h.dir, "files", "big.csv"), `${big.join("\n")}\n`);
   admin = new pg.Client({ ...POSTGRES_TEST });
   await admin.connect();
   await admin.query(`SET search_path = ${postgres.schema}`);
 });
 
 afterAll(async () => {
+  stalling.closeAllConnections();
+  stalling.close();
   await admin.end();
   await h.close();
   expect(await postgres.openSessions()).toBe(0);
@@ -130,9 +135,9 @@ describe("copy step", () => {
     const { error } = await run(`
   - name: load
     type: copy
-    timeout: 150ms
+    timeout: 500ms
     copy:
-      from: { connection: files, path: big.csv }
+      from: { connection: stalling, path: big.csv }
       to: { connection: warehouse, table: big, mode: replace }
 `);
     expect(error("load")).toMatch(/timed out/);

@@ -1,0 +1,83 @@
+import { constants } from "node:fs";
+import { access, stat } from "node:fs/promises";
+import type {
+  Connection,
+  ConnectionTestResult,
+  DatasetRef,
+  DiscoveredObject,
+  FileSource,
+  OperationContext,
+  RowStream,
+  WriteResult,
+  WriteTarget,
+} from "../connector.js";
+import { fileSourceOf, readDataset, writeDataset } from "../formats/dataset-files.js";
+import type { LocalfsObjects } from "./localfs-objects.js";
+
+/**
+ * A folder under DATA_PATH (seed 000's LOCALFS): files read and written as datasets, and as
+ * objects (get, put, list, delete).
+ */
+export class LocalfsConnection implements Connection {
+  readonly kind = "localfs";
+
+  constructor(
+    readonly name: string,
+    readonly objects: LocalfsObjects,
+    /** The folder as the user wrote it, relative to DATA_PATH: messages never show the host's paths. */
+    readonly shownPath: string,
+    readonly discoverLimit: number,
+  ) {}
+
+  async test(_context: OperationContext): Promise<ConnectionTestResult> {
+    const folder = `folder "${this.shownPath}" (under DATA_PATH)`;
+    try {
+      const info = await stat(this.objects.root);
+      if (!info.isDirectory())
+        return { ok: false, stage: "not_found", message: `${folder} is a file, not a folder` };
+    } catch {
+      return {
+        ok: false,
+        stage: "not_found",
+        message: `${folder} does not exist`,
+        hint: "create it, or set `create: true` on the connection",
+      };
+    }
+    try {
+      await access(this.objects.root, constants.R_OK | constants.W_OK | constants.X_OK);
+    } catch {
+      return {
+        ok: false,
+        stage: "permission",
+        message: `${folder} is not readable and writable by this process`,
+        hint: "check the folder's owner and mode",
+      };
+    }
+    return { ok: true, message: `${folder} is readable and writable` };
+  }
+
+  async discover(context: OperationContext): Promise<DiscoveredObject[]> {
+    const found: DiscoveredObject[] = [];
+    for await (const object of this.objects.list("", context)) {
+      if (found.length >= this.discoverLimit) break;
+      found.push(object);
+    }
+    return found;
+  }
+
+  read(ref: DatasetRef, context: OperationContext): Promise<RowStream> {
+    return readDataset(this.objects, ref, context);
+  }
+
+  write(target: WriteTarget, rows: RowStream, context: OperationContext): Promise<WriteResult> {
+    return writeDataset(this.objects, target, rows, context);
+  }
+
+  fileSource(ref: DatasetRef, context: OperationContext): Promise<FileSource> {
+    return fileSourceOf(this.objects, ref, context);
+  }
+
+  async close(): Promise<void> {
+    // Nothing is held open between operations.
+  }
+}

@@ -1,0 +1,76 @@
+import { ListObjectsV2Command } from "@aws-sdk/client-s3";
+import type {
+  Connection,
+  ConnectionTestResult,
+  DatasetRef,
+  DiscoveredObject,
+  FileSource,
+  OperationContext,
+  RowStream,
+  WriteResult,
+  WriteTarget,
+} from "../connector.js";
+import { fileSourceOf, readDataset, writeDataset } from "../formats/dataset-files.js";
+import { classifyS3Error } from "./s3-errors.js";
+import type { S3Objects } from "./s3-objects.js";
+
+/**
+ * A bucket on an S3-protocol server (AWS S3, MinIO, IBM COS, Ceph, moto…; seed 000's COS):
+ * objects read and written as datasets, and as objects.
+ */
+export class S3Connection implements Connection {
+  readonly kind = "s3";
+
+  constructor(
+    readonly name: string,
+    readonly objects: S3Objects,
+    readonly discoverLimit: number,
+  ) {}
+
+  /** Lists one key: that needs the server (DNS, TCP, TLS), valid keys and the bucket. */
+  async test(context: OperationContext): Promise<ConnectionTestResult> {
+    const { bucket, endpoint, prefix } = this.objects.location;
+    try {
+      await this.objects.client.send(
+        new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1, Prefix: prefix }),
+        {
+          abortSignal: context.signal,
+        },
+      );
+      return {
+        ok: true,
+        message: `bucket "${bucket}" at ${endpoint} answers, and the credentials may list it`,
+        details: { endpoint, bucket, ...(prefix ? { prefix } : {}) },
+      };
+    } catch (error) {
+      if (context.signal.aborted) throw context.signal.reason;
+      const problem = classifyS3Error(error, { endpoint, bucket });
+      return { ok: false, stage: problem.stage, message: problem.message, hint: problem.hint };
+    }
+  }
+
+  async discover(context: OperationContext): Promise<DiscoveredObject[]> {
+    const found: DiscoveredObject[] = [];
+    for await (const object of this.objects.list("", context)) {
+      if (found.length >= this.discoverLimit) break;
+      found.push(object);
+    }
+    return found;
+  }
+
+  read(ref: DatasetRef, context: OperationContext): Promise<RowStream> {
+    return readDataset(this.objects, ref, context);
+  }
+
+  write(target: WriteTarget, rows: RowStream, context: OperationContext): Promise<WriteResult> {
+    return writeDataset(this.objects, target, rows, context);
+  }
+
+  fileSource(ref: DatasetRef, context: OperationContext): Promise<FileSource> {
+    return fileSourceOf(this.objects, ref, context);
+  }
+
+  async close(): Promise<void> {
+    this.objects.client.destroy();
+  }
+}
