@@ -1,19 +1,50 @@
 import { NonRetriableError } from "../../model/errors.js";
 import type { FormatName } from "../connector.js";
-import { arrowFormat } from "./arrow-format.js";
 import { csvFormat } from "./csv-format.js";
 import type { DatasetFormat } from "./format.js";
 import { jsonFormat } from "./json-format.js";
 import { ndjsonFormat } from "./ndjson-format.js";
-import { parquetFormat } from "./parquet-format.js";
+
+/**
+ * A format whose implementation (and its library) loads on first use: Parquet and Arrow pull in
+ * large libraries that most commands never need, and the CLI should start fast.
+ */
+function lazyFormat(
+  name: FormatName,
+  appendable: boolean,
+  mimeType: string,
+  load: () => Promise<DatasetFormat>,
+): DatasetFormat {
+  let loaded: Promise<DatasetFormat> | undefined;
+  const format = (): Promise<DatasetFormat> => (loaded ??= load());
+  return {
+    name,
+    appendable,
+    mimeType,
+    read: async (input, options) => (await format()).read(input, options),
+    async *write(rows, options) {
+      yield* (await format()).write(rows, options);
+    },
+  };
+}
 
 /** Every dataset format, by name. */
 export const DATASET_FORMATS: Readonly<Record<FormatName, DatasetFormat>> = {
   csv: csvFormat,
   json: jsonFormat,
   ndjson: ndjsonFormat,
-  parquet: parquetFormat,
-  arrow: arrowFormat,
+  parquet: lazyFormat(
+    "parquet",
+    false,
+    "application/vnd.apache.parquet",
+    async () => (await import("./parquet-format.js")).parquetFormat,
+  ),
+  arrow: lazyFormat(
+    "arrow",
+    false,
+    "application/vnd.apache.arrow.stream",
+    async () => (await import("./arrow-format.js")).arrowFormat,
+  ),
 };
 
 export const FORMAT_NAMES = Object.keys(DATASET_FORMATS) as FormatName[];

@@ -1,8 +1,6 @@
 import { z } from "zod";
 import { configValueSchema, resolveText } from "../config-values.js";
 import type { ConnectorKind } from "../connector.js";
-import { HttpConnection } from "./http-connection.js";
-import { HttpObjects } from "./http-objects.js";
 
 const httpOptions = z.strictObject({
   url: z
@@ -34,6 +32,9 @@ export const httpConnector: ConnectorKind<HttpOptions> = {
   description: "Files under a base URL (HTTP or HTTPS), read as datasets. Read-only.",
   options: httpOptions,
   async open(name, options, environment) {
+    // Loaded on first use, like every connector's implementation.
+    const { HttpConnection } = await import("./http-connection.js");
+    const { HttpObjects } = await import("./http-objects.js");
     const base = new URL(options.url.endsWith("/") ? options.url : `${options.url}/`);
     const headers = Object.fromEntries(
       Object.entries(options.headers).map(([header, value]) => [

@@ -2,8 +2,6 @@ import { mkdir } from "node:fs/promises";
 import { z } from "zod";
 import { resolveUnder } from "../../services/safe-path.js";
 import type { ConnectorKind } from "../connector.js";
-import { LocalfsConnection } from "./localfs-connection.js";
-import { LocalfsObjects } from "./localfs-objects.js";
 
 const localfsOptions = z.strictObject({
   path: z
@@ -37,6 +35,9 @@ export const localfsConnector: ConnectorKind<LocalfsOptions> = {
   description: "A folder under DATA_PATH: files as datasets (csv, json, ndjson, parquet, arrow) and objects.",
   options: localfsOptions,
   async open(name, options, environment) {
+    // Loaded on first use, like every connector's implementation.
+    const { LocalfsConnection } = await import("./localfs-connection.js");
+    const { LocalfsObjects } = await import("./localfs-objects.js");
     const root = resolveUnder(environment.paths.data, options.path, "DATA_PATH");
     if (options.create) await mkdir(root, { recursive: true });
     return new LocalfsConnection(name, new LocalfsObjects(name, root), options.path, options.discover_limit);

@@ -1,9 +1,6 @@
-import { S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
 import { configValueSchema, resolveCredential } from "../config-values.js";
 import type { ConnectorKind } from "../connector.js";
-import { S3Connection } from "./s3-connection.js";
-import { S3Objects } from "./s3-objects.js";
 
 const s3Options = z.strictObject({
   bucket: z.string().min(3).meta({ description: "The bucket." }),
@@ -64,6 +61,10 @@ export const s3Connector: ConnectorKind<S3Options> = {
     "A bucket on an S3-protocol server (AWS S3, MinIO, IBM COS…): objects as datasets and as objects.",
   options: s3Options,
   async open(name, options, environment) {
+    // The AWS SDK loads on first use: commands that open no S3 connection do not pay for it.
+    const { S3Client } = await import("@aws-sdk/client-s3");
+    const { S3Connection } = await import("./s3-connection.js");
+    const { S3Objects } = await import("./s3-objects.js");
     const keys = options.credentials
       ? resolveCredential(options.credentials, environment, `credentials of connection "${name}"`)
       : undefined;
