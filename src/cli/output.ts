@@ -1,7 +1,15 @@
 import { OctoflowError, coerceError } from "../model/errors.js";
 
 /** Exit codes of the CLI. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, notFound: 3, cancelled: 130 } as const;
+export const EXIT = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  notFound: 3,
+  /** The flow was already running and its lock policy is skip (sysexits' "temporarily unavailable"). */
+  skipped: 75,
+  cancelled: 130,
+} as const;
 
 export const out = (text: string): void =>
   void process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);

@@ -7,7 +7,7 @@ import { EXIT, err, out, printJson } from "../output.js";
 import { plainDisplay, terminalDisplay } from "../progress-display.js";
 import { ApiClient, RemoteError } from "./remote-client.js";
 import type { RunCommandOptions } from "./run.js";
-import { EXIT_SKIPPED, parseInputs } from "./run.js";
+import { parseInputs } from "./run.js";
 
 /** The run as GET /api/v1/runs/{id} answers it (the fields the CLI prints). */
 interface RemoteRun {
@@ -72,7 +72,7 @@ export async function remoteRunCommand(
   } catch (error) {
     if (error instanceof RemoteError && error.apiCode === "FLOW_RUNNING") {
       if (!options.json) err(`skipped: ${error.message}`);
-      return EXIT_SKIPPED;
+      return EXIT.skipped;
     }
     throw error;
   }

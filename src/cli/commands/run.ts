@@ -22,9 +22,6 @@ export interface RunCommandOptions {
   readonly quiet?: boolean;
 }
 
-/** Exit code when the flow's lock policy is `skip` and it is already running (BSD EX_TEMPFAIL). */
-export const EXIT_SKIPPED = 75;
-
 /**
  * `octoflow run FLOW`: runs a flow here, shows it live, exits 0 only when it COMPLETED. The flow's
  * lock policy applies: `skip` prints why and exits 75, `queue` waits for the lock, `allow` runs.
@@ -99,7 +96,7 @@ async function follow(
     if (outcome.skipped) {
       if (options.json) printJson({ skipped: true, reason: outcome.reason });
       else err(`skipped: ${outcome.reason}`);
-      return EXIT_SKIPPED;
+      return EXIT.skipped;
     }
     const started = outcome.started;
     runId = started.run.id;
