@@ -12,7 +12,7 @@ interface UiFile {
   readonly gzip: Buffer | undefined;
   readonly type: string;
   readonly etag: string;
-  /** Vite names files under assets/ by their content hash: they never change. */
+  /** Vite names files under static/ by their content hash: they never change. */
   readonly immutable: boolean;
 }
 
@@ -28,8 +28,11 @@ const TYPES: Readonly<Record<string, string>> = {
   ".txt": "text/plain; charset=utf-8",
   ".woff2": "font/woff2",
 };
-/** A path that names a built file: when it is missing the answer is 404, not the page. */
-const STATIC_FILE = /^\/assets\/|\.(js|css|map|png|svg|ico|woff2|json|txt)$/;
+/**
+ * The page's own routes (ui/src/routes.tsx): each gets index.html. Any other path goes on to the
+ * auth hook and the API's router, so nothing but the page and its files answers without a token.
+ */
+const PAGE_PATH = /^\/(?:(?:runs|flows|schedules|locks|connections|assets)(?:\/.*)?)?$/;
 const COMPRESSIBLE = new Set([".html", ".js", ".css", ".svg", ".json", ".map", ".txt"]);
 const HTML_HEADERS = {
   "content-security-policy":
@@ -48,9 +51,8 @@ export function findUiRoot(): string | undefined {
 
 /**
  * Serves the web UI (built by `npm run build` into dist/ui) at `/`, without a token: its files
- * hold no data, and every API call the page makes sends the token. Any GET that is not under
- * `/api` and names no built file gets index.html, so client-side routes (`/runs/42`) work when opened
- * directly, reloaded or shared. The hook must be added before the auth hook: answering here ends
+ * hold no data, and every API call the page makes sends the token. A GET of one of the page's
+ * routes gets index.html, so `/runs/42` works when opened directly, reloaded or shared. The hook must be added before the auth hook: answering here ends
  * the request before authentication is asked for.
  *
  * @example registerUiAssets(server); server.addHook("onRequest", authHook(token));
@@ -62,10 +64,8 @@ export function registerUiAssets(server: ZodServer, root: string | undefined = f
     if (request.method !== "GET" && request.method !== "HEAD") return;
     const url = request.raw.url ?? "/";
     const path = url.split("?")[0] ?? "/";
-    if (path === "/api" || path.startsWith("/api/")) return;
-    const file = files.get(path) ?? (STATIC_FILE.test(path) ? undefined : index);
-    if (!file) return reply.code(404).type("text/plain; charset=utf-8").send("not found");
-    return send(request, reply, file);
+    const file = files.get(path) ?? (PAGE_PATH.test(path) ? index : undefined);
+    if (file) return send(request, reply, file);
   });
 }
 
@@ -90,7 +90,7 @@ function loadFiles(root: string): Map<string, UiFile> {
       if (entry.isDirectory()) walk(path);
       else if (entry.isFile()) {
         const name = `/${relative(root, path).split(sep).join("/")}`;
-        files.set(name, uiFile(extname(name), readFileSync(path), name.startsWith("/assets/")));
+        files.set(name, uiFile(extname(name), readFileSync(path), name.startsWith("/static/")));
       }
     }
   };

@@ -157,6 +157,31 @@ export interface ScheduleFireRecord {
   readonly detail: string | null;
 }
 
+/** One file of an asset (seed 000's "asset files"). */
+export interface AssetFile {
+  readonly mimeType: string;
+  /** Where `locationPath` points: `file`, `object`, `table`, `url`… */
+  readonly locationType: string;
+  readonly locationPath: string;
+}
+
+/** Seed 000's metadata asset: a catalogued dataset, where it is stored and the files it is made of. */
+export interface AssetRecord {
+  /** A GUID. */
+  readonly id: string;
+  /** Unique among assets. */
+  readonly name: string;
+  /** `table`, `view`, `file`, `object`, `dataset`… */
+  readonly assetType: string;
+  /** A connection of connections.yml, or null for an asset that lives elsewhere. */
+  readonly storageConnectionName: string | null;
+  /** Where in the connection: a table (`schema.table`), a path or prefix, a URL. */
+  readonly storageLocation: string;
+  readonly files: readonly AssetFile[];
+  readonly createdUtc: string;
+  readonly updatedUtc: string;
+}
+
 /**
  * Where run state lives. Every write happens before the change is reported to anyone. State
  * changes go through named transitions (model/states.ts) and return false when refused.
@@ -232,6 +257,17 @@ export interface Store {
   ): Promise<void>;
   /** Newest first; the store keeps the most recent fires of each entry. */
   listScheduleFires(scheduleId: string, limit?: number): Promise<ScheduleFireRecord[]>;
+
+  /**
+   * Adds an asset, or updates the one with the same id (keeping its createdUtc); undefined, and
+   * nothing written, when another asset already has this name.
+   */
+  saveAsset(asset: Omit<AssetRecord, "createdUtc" | "updatedUtc">): Promise<AssetRecord | undefined>;
+  getAsset(id: string): Promise<AssetRecord | undefined>;
+  /** By name. */
+  listAssets(): Promise<AssetRecord[]>;
+  /** False when there was none. */
+  deleteAsset(id: string): Promise<boolean>;
 
   close(): Promise<void>;
 }

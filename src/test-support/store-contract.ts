@@ -273,5 +273,45 @@ export function describeStoreContract(
         expect(await store.listScheduleFires("a")).toEqual([]);
       }),
     );
+
+    const asset = (id: string, name: string) => ({
+      id,
+      name,
+      assetType: "file",
+      storageConnectionName: "lake",
+      storageLocation: "exports/orders",
+      files: [{ mimeType: "text/csv", locationType: "file", locationPath: "exports/orders/2024.csv" }],
+    });
+
+    it(
+      "keeps assets by id with unique names, updates them in place and deletes them",
+      withStore(async (store) => {
+        const saved = await store.saveAsset(asset("a1", "orders"));
+        expect(saved).toMatchObject({
+          ...asset("a1", "orders"),
+          createdUtc: expect.stringMatching(/^\d{4}-/),
+        });
+        expect(await store.getAsset("a1")).toEqual(saved);
+        expect(await store.saveAsset(asset("a2", "customers"))).toMatchObject({ name: "customers" });
+        // Another asset with a name in use is refused, whether it is new or renamed.
+        expect(await store.saveAsset(asset("a3", "orders"))).toBeUndefined();
+        expect(await store.saveAsset(asset("a2", "orders"))).toBeUndefined();
+        expect(await store.getAsset("a3")).toBeUndefined();
+        const updated = await store.saveAsset({
+          ...asset("a1", "orders"),
+          storageConnectionName: null,
+          files: [],
+        });
+        expect(updated).toMatchObject({
+          storageConnectionName: null,
+          files: [],
+          createdUtc: saved?.createdUtc,
+        });
+        expect((await store.listAssets()).map((a) => a.name)).toEqual(["customers", "orders"]);
+        expect(await store.deleteAsset("a1")).toBe(true);
+        expect(await store.deleteAsset("a1")).toBe(false);
+        expect((await store.listAssets()).map((a) => a.id)).toEqual(["a2"]);
+      }),
+    );
   });
 }

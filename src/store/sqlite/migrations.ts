@@ -114,4 +114,17 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (schedule_id, fire_utc)
   ) WITHOUT ROWID;
   `,
+  // 3: seed 000's metadata assets (catalogued datasets), their files kept as a JSON list.
+  `
+  CREATE TABLE assets (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    asset_type TEXT NOT NULL,
+    storage_connection_name TEXT,
+    storage_location TEXT NOT NULL,
+    files TEXT NOT NULL,
+    created_utc TEXT NOT NULL,
+    updated_utc TEXT NOT NULL
+  );
+  `,
 ];

@@ -6,6 +6,7 @@ import { OctoflowError } from "../../model/errors.js";
 import type { RunState, RunTransitionName, StepState, StepTransitionName } from "../../model/states.js";
 import { RUN_TRANSITIONS, STEP_TRANSITIONS } from "../../model/states.js";
 import type {
+  AssetRecord,
   FlowInputRecord,
   LogRecord,
   NewRun,
@@ -483,9 +484,56 @@ export class SqliteStore implements Store {
     }));
   }
 
+  async saveAsset(asset: Omit<AssetRecord, "createdUtc" | "updatedUtc">): Promise<AssetRecord | undefined> {
+    const now = nowUtc();
+    const save = this.#sql(
+      `INSERT INTO assets (id, name, asset_type, storage_connection_name, storage_location, files, created_utc, updated_utc)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET name = excluded.name, asset_type = excluded.asset_type,
+         storage_connection_name = excluded.storage_connection_name, storage_location = excluded.storage_location,
+         files = excluded.files, updated_utc = excluded.updated_utc
+       ON CONFLICT DO NOTHING`,
+    );
+    const values = [asset.name, asset.assetType, asset.storageConnectionName, asset.storageLocation];
+    try {
+      const saved = save.run(asset.id, ...values, JSON.stringify(asset.files), now, now);
+      return saved.changes === 1 ? this.getAsset(asset.id) : undefined;
+    } catch (error) {
+      // Renaming an asset to another's name: the update half of the upsert hits the unique name.
+      if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") return undefined;
+      throw error;
+    }
+  }
+
+  async getAsset(id: string): Promise<AssetRecord | undefined> {
+    const row = this.#sql("SELECT * FROM assets WHERE id = ?").get(id) as Row | undefined;
+    return row ? toAsset(row) : undefined;
+  }
+
+  async listAssets(): Promise<AssetRecord[]> {
+    return (this.#sql("SELECT * FROM assets ORDER BY name, id").all() as Row[]).map(toAsset);
+  }
+
+  async deleteAsset(id: string): Promise<boolean> {
+    return this.#sql("DELETE FROM assets WHERE id = ?").run(id).changes === 1;
+  }
+
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
   }
+}
+
+function toAsset(row: Row): AssetRecord {
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    assetType: row.asset_type as string,
+    storageConnectionName: row.storage_connection_name as string | null,
+    storageLocation: row.storage_location as string,
+    files: parse(row.files) as AssetRecord["files"],
+    createdUtc: row.created_utc as string,
+    updatedUtc: row.updated_utc as string,
+  };
 }
 
 function toSchedule(row: Row): ScheduleRecord {
