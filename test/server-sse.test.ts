@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openApp } from "../src/cli/app.js";
@@ -12,6 +13,15 @@ const auth = { authorization: `Bearer ${TOKEN}` };
 
 beforeAll(async () => {
   data = makeDataPath();
+  // A step that writes many log lines at once: the stream must pace them, not drop them.
+  writeFileSync(
+    join(data, "flows", "chatty.js"),
+    "export default ({ args, context }) => { for (let i = 0; i < args.lines; i++) context.log.info(`line ${i} ${'x'.repeat(500)}`); return args.lines; };\n",
+  );
+  writeFileSync(
+    join(data, "flows", "chatty.yml"),
+    "name: chatty\nlock: allow\nsteps:\n  - { name: talk, type: task, task: { module: ./chatty.js, args: { lines: 20000 } } }\n",
+  );
   t = await startTestServer(data);
 });
 
@@ -51,6 +61,15 @@ describe("GET /api/v1/runs/{id}/events", () => {
     expect(steps).toContain("bye:RUNNING");
     expect(steps.indexOf("bye:RUNNING")).toBeLessThan(steps.indexOf("bye:COMPLETED"));
     expect(steps.indexOf("wait:COMPLETED")).toBeLessThan(steps.indexOf("bye:RUNNING"));
+  });
+
+  it("streams a burst of 20,000 log lines live, each once and in order", async () => {
+    const launched = await t.api("/api/v1/runs", { method: "POST", json: { flow: "chatty" } });
+    const { events } = await readSse(`${t.url}/api/v1/runs/${launched.body.id}/events`, auth);
+    const ids = events.filter((e) => e.event === "log").map((e) => e.data.id as number);
+    expect(ids.length).toBe(20_000);
+    expect(ids.every((id, i) => i === 0 || id > (ids[i - 1] as number))).toBe(true);
+    expect(events.at(-1)).toEqual({ event: "end", data: { runId: launched.body.id, state: "COMPLETED" } });
   });
 
   it("gives a run that is already over its state, its logs and end", async () => {

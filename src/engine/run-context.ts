@@ -82,6 +82,7 @@ export class RunLogWriter {
         this.#events.emit({
           type: "log",
           runId: this.#runId,
+          id: record.id,
           level,
           message: safeMessage,
           at: record.createdUtc,

@@ -35,6 +35,8 @@ export type RunEvent =
   | {
       readonly type: "log";
       readonly runId: number;
+      /** The line's id in the store: lines are numbered in the order they were written. */
+      readonly id?: number;
       readonly step?: string;
       readonly item?: number;
       readonly level: LogLevel;

@@ -4,8 +4,12 @@ import type { RunEvent } from "../model/events.js";
 import { isFinalRunState } from "../model/states.js";
 import type { LogRecord, RunRecord } from "../store/store.js";
 
+/** Past this much unsent data, the stream waits for the client to read before sending more. */
+const HIGH_WATER_BYTES = 256 * 1024;
 /** A stream that falls this far behind (a client that stopped reading) is closed; it may reconnect with Last-Event-ID. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+/** A client that reads nothing for this long is dropped. */
+const DRAIN_TIMEOUT_MS = 30_000;
 const KEEP_ALIVE_MS = 15_000;
 const LOG_PAGE = 1000;
 /** How long a stream waits for an event before it looks at the store itself. */
@@ -115,13 +119,16 @@ class RunStream {
 
   async #pump(): Promise<void> {
     while (!this.#closed) {
+      await this.#drained();
       const event = this.#queue.shift();
       if (!event) {
         if (!(await this.#idle()) && (await this.#pollStore())) return;
         continue;
       }
       if (event.type === "log") {
-        await this.#sendLogs(event);
+        // A line the stream has sent already (it sends every line it finds in the store) is skipped.
+        if (event.id === undefined || event.id > this.#lastLogId)
+          await this.#sendLogs(event.id === undefined ? event : undefined);
         continue;
       }
       if (event.type === "run" && isFinalRunState(event.state)) {
@@ -202,8 +209,33 @@ class RunStream {
           )}\n\n`,
         );
         this.#lastLogId = log.id;
+        await this.#drained();
       }
       if (until || page.length < LOG_PAGE) return;
+    }
+  }
+
+  /** Waits while the client has much unread data, so a burst of lines is paced, not dropped. */
+  async #drained(): Promise<void> {
+    if (this.#closed || this.res.writableLength <= HIGH_WATER_BYTES) return;
+    let timer: NodeJS.Timeout | undefined;
+    const drained = await new Promise<boolean>((resolve) => {
+      const done = (ok: boolean) => () => {
+        this.res.off("drain", onDrain);
+        this.res.off("close", onClose);
+        resolve(ok);
+      };
+      const onDrain = done(true);
+      const onClose = done(false);
+      this.res.once("drain", onDrain);
+      this.res.once("close", onClose);
+      timer = setTimeout(done(false), DRAIN_TIMEOUT_MS);
+    });
+    clearTimeout(timer);
+    if (!drained && !this.#closed) {
+      this.#closed = true;
+      this.res.destroy();
+      this.#wake?.();
     }
   }
 
