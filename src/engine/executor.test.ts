@@ -193,6 +193,7 @@ steps:
     expect(h.runs.cancel(started.run.id)).toBe(true);
     const final = await started.done;
     expect(final.state).toBe("CANCELLED");
+    expect(final.progress).toBeLessThan(100);
     const steps = new Map((await h.store.getRunSteps(final.id)).map((s) => [s.name, s.state]));
     expect(steps).toEqual(
       new Map([

@@ -64,7 +64,8 @@ export async function executeRun(setup: RunSetup, owner: string): Promise<RunRec
 
   const settle = (name: string, state: StepOutcome["state"], failedIgnored = false): void => {
     outcome.set(name, state);
-    progress.stepDone(name);
+    // Cancelled steps did no work: a cancelled run shows how far it really got.
+    if (state !== "CANCELLED") progress.stepDone(name);
     const blocks =
       (state === "FAILED" && !failedIgnored) ||
       state === "CANCELLED" ||
@@ -133,6 +134,7 @@ async function finishRun(
   if (run.signal.aborted) {
     state = "CANCELLED";
     const reason = run.signal.reason instanceof Error ? run.signal.reason.message : "cancelled";
+    await progress.flush();
     await run.store.transitionRun(run.runId, "cancel", { error: reason });
   } else if (failure !== undefined) {
     state = "FAILED";
