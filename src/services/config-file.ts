@@ -10,12 +10,9 @@ import type { PluginRegistry } from "../plugins/registry.js";
 import type { OctoflowPlugin } from "../plugins/step-type.js";
 
 const configSchema = z.strictObject({
-  autostart: z
-    .array(z.string())
-    .default([])
-    .meta({
-      description: "Flow paths (relative to FLOWS_PATH) scheduled when the server starts (seed 003).",
-    }),
+  autostart: z.array(z.string()).default([]).meta({
+    description: "Flow paths (relative to FLOWS_PATH) scheduled when the server starts (seed 003).",
+  }),
   plugins: z
     .array(z.string())
     .default([])

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { z } from "zod";
+import type { z } from "zod";
 import type { Connection, ConnectorEnvironment } from "../connectors/connector.js";
 import { didYouMean, formatDiagnostic } from "../model/diagnostics.js";
 import type { Diagnostic } from "../model/diagnostics.js";

@@ -67,7 +67,9 @@ steps:
   it("names a missing template and refuses paths outside TEMPLATES_PATH", async () => {
     const missing = await run("name: j\nsteps:\n  - { name: r, type: jinja, jinja: { path: nope.j2 } }\n");
     expect(missing.steps.get("r")?.error).toContain("template nope.j2 not found in TEMPLATES_PATH");
-    const escape = await run("name: j\nsteps:\n  - { name: r, type: jinja, jinja: { path: ../octoflow.db } }\n");
+    const escape = await run(
+      "name: j\nsteps:\n  - { name: r, type: jinja, jinja: { path: ../octoflow.db } }\n",
+    );
     expect(escape.steps.get("r")?.state).toBe("FAILED");
     expect(escape.steps.get("r")?.error).toMatch(/outside|leaves|\.\./);
   });
