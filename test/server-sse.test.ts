@@ -72,6 +72,25 @@ describe("GET /api/v1/runs/{id}/events", () => {
     expect(events.at(-1)).toEqual({ event: "end", data: { runId: launched.body.id, state: "COMPLETED" } });
   });
 
+  it("streams every run's state changes on /api/v1/events, for live lists", async () => {
+    let launchedId = 0;
+    const reading = readSse(
+      `${t.url}/api/v1/events`,
+      auth,
+      (e) => e.event === "run" && e.data.runId === launchedId && e.data.state === "COMPLETED",
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    launchedId = (await t.api("/api/v1/runs", { method: "POST", json: { flow: "logs" } })).body.id;
+    const { status, events } = await reading;
+    expect(status).toBe(200);
+    const mine = events.filter((e) => e.data.runId === launchedId);
+    expect(mine.filter((e) => e.event === "run").map((e) => e.data.state)).toEqual(["RUNNING", "COMPLETED"]);
+    expect(events.some((e) => e.event === "log")).toBe(false);
+    const unauthorised = await fetch(`${t.url}/api/v1/events`);
+    expect(unauthorised.status).toBe(401);
+    await unauthorised.body?.cancel();
+  });
+
   it("gives a run that is already over its state, its logs and end", async () => {
     const launched = await t.api("/api/v1/runs", { method: "POST", json: { flow: "logs" } });
     await waitForRun(t, launched.body.id);

@@ -24,6 +24,7 @@ import { registerStepRunRoutes } from "./routes/step-runs.js";
 import { ReportCache } from "./report-cache.js";
 import { runDetail } from "./run-operations.js";
 import { registerSeedRoutes } from "./seed-routes.js";
+import { RunListStreams } from "./run-list-stream.js";
 import { EventStreams } from "./sse.js";
 import { followRunEvents } from "./service-log.js";
 import { registerUiAssets } from "./ui-assets.js";
@@ -127,10 +128,12 @@ export async function createServer(options: ServerOptions): Promise<OctoflowServ
     const { data: _data, ...rest } = await runDetail(context, run);
     return rest;
   });
+  const runList = new RunListStreams(app);
   const context: ServerContext = {
     app,
     flows: new FlowCatalog(app),
     streams,
+    runList,
     log,
     launcher,
     scheduler,
@@ -237,6 +240,7 @@ export async function createServer(options: ServerOptions): Promise<OctoflowServ
       await scheduler?.stop();
       const closed = stopAccepting();
       streams.closeAll("the server is shutting down");
+      runList.closeAll("the server is shutting down");
       await closed;
       stopFollowing();
     },

@@ -12,6 +12,7 @@ import type { LockManager } from "../services/locks.js";
 import type { Scheduler } from "../services/scheduler.js";
 import type { FlowCatalog } from "./flow-catalog.js";
 import type { ReportCache } from "./report-cache.js";
+import type { RunListStreams } from "./run-list-stream.js";
 import type { EventStreams } from "./sse.js";
 
 /** The scheduler the schedules routes drive. */
@@ -25,6 +26,8 @@ export interface ServerContext {
   readonly app: App;
   readonly flows: FlowCatalog;
   readonly streams: EventStreams;
+  /** The stream of every run's state changes, for live lists. */
+  readonly runList: RunListStreams;
   readonly log: FastifyBaseLogger;
   /** Launches under each flow's lock policy. */
   readonly launcher: Pick<FlowLauncher, "launch">;

@@ -153,6 +153,25 @@ export function registerRunRoutes(server: ZodServer, ctx: ServerContext): void {
   );
 
   server.get(
+    "/api/v1/events",
+    {
+      exposeHeadRoute: false,
+      schema: {
+        tags,
+        summary: "Server-Sent Events of every run this server executes: `run` (state changes) and `progress`",
+        description:
+          "For live lists of runs. Progress is sent at most twice a second per run; log lines are not sent.",
+        response: { 200: z.string().meta({ description: "text/event-stream" }) },
+      },
+    },
+    async (_request, reply) => {
+      if (ctx.state.shuttingDown) throw new ApiError(503, "SHUTTING_DOWN", "the server is shutting down");
+      reply.hijack();
+      await ctx.runList.follow(reply.raw);
+    },
+  );
+
+  server.get(
     "/api/v1/runs/:id/events",
     {
       exposeHeadRoute: false,

@@ -1,4 +1,6 @@
+import { useEffect } from "preact/hooks";
 import { api } from "../api/client.js";
+import { followEvents } from "../api/event-stream.js";
 import type { FlowSummary, RunSummary } from "../api/types.js";
 import { RUN_STATES } from "../api/types.js";
 import { Empty, ErrorNote, Loading, PageHeader } from "../components/feedback.js";
@@ -7,8 +9,13 @@ import { elapsed, formatDuration, formatTime } from "../format.js";
 import { useLoad, useNow, useTitle } from "../hooks.js";
 import { Link, setQuery } from "../router.js";
 
-/** How often the list asks for changes while the tab is visible. */
-const POLL_MS = 1500;
+/**
+ * Changes arrive through the server's run event stream; this slower poll also catches runs that
+ * another process (a CLI run on the same store) executes, which send the server no events.
+ */
+const POLL_MS = 10_000;
+/** Events within this time cause one reload of the list, not one each. */
+const EVENT_DEBOUNCE_MS = 250;
 
 /** Every run, newest first, live: new runs, states and progress appear without reloading. */
 export function RunsPage({ query }: { query: URLSearchParams }) {
@@ -24,6 +31,22 @@ export function RunsPage({ query }: { query: URLSearchParams }) {
     params.toString(),
     POLL_MS,
   );
+  const { reload } = runs;
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const close = followEvents("/api/v1/events", {
+      onEvents: () => {
+        timer ??= setTimeout(() => {
+          timer = undefined;
+          reload();
+        }, EVENT_DEBOUNCE_MS);
+      },
+    });
+    return () => {
+      clearTimeout(timer);
+      close();
+    };
+  }, [reload]);
   const flows = useLoad((signal) => api<{ flows: FlowSummary[] }>("/flows", { signal }), "flows");
   const names = [...new Set((flows.data?.flows ?? []).map((f) => f.name).filter(Boolean))] as string[];
   const active = runs.data?.runs.some((r) => r.state === "RUNNING") ?? false;
