@@ -1,3 +1,4 @@
+import { formatDuration } from "../model/duration.js";
 import { OctoflowError, coerceError } from "../model/errors.js";
 
 /** Exit codes of the CLI. */
@@ -44,4 +45,25 @@ export function parseId(text: string, what = "run id"): number {
     });
   }
   return id;
+}
+
+/** What a line of `runs list` shows, from a local record or a server's answer alike. */
+export interface RunLine {
+  readonly id: number;
+  readonly state: string;
+  readonly progress: number;
+  readonly createdUtc: string;
+  readonly startedUtc: string | null;
+  readonly endedUtc: string | null;
+  readonly flow: string;
+  readonly parentRunId: number | null;
+}
+
+/** One run as a line of `runs list`: id, state, progress, created, duration, flow. */
+export function formatRunLine(run: RunLine): string {
+  const took = run.startedUtc
+    ? formatDuration((run.endedUtc ? Date.parse(run.endedUtc) : Date.now()) - Date.parse(run.startedUtc))
+    : "";
+  const sub = run.parentRunId ? ` (sub-run of ${run.parentRunId})` : "";
+  return `${String(run.id).padStart(6)}  ${run.state.padEnd(9)} ${run.progress.toFixed(0).padStart(3)}%  ${run.createdUtc}  ${took.padStart(7)}  ${run.flow}${sub}`;
 }

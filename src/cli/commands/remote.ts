@@ -3,7 +3,7 @@ import { parse as parseYaml } from "yaml";
 import { formatDuration } from "../../model/duration.js";
 import { OctoflowError } from "../../model/errors.js";
 import type { RunEvent } from "../../model/events.js";
-import { EXIT, err, out, printJson } from "../output.js";
+import { EXIT, err, formatRunLine, out, printJson } from "../output.js";
 import { plainDisplay, terminalDisplay } from "../progress-display.js";
 import { ApiClient, RemoteError } from "./remote-client.js";
 import type { RunCommandOptions } from "./run.js";
@@ -127,14 +127,7 @@ export async function remoteListRunsCommand(
     return EXIT.ok;
   }
   if (runs.length === 0) out("no runs");
-  for (const run of runs) {
-    const took = run.startedUtc
-      ? formatDuration((run.endedUtc ? Date.parse(run.endedUtc) : Date.now()) - Date.parse(run.startedUtc))
-      : "";
-    out(
-      `${String(run.id).padStart(6)}  ${run.state.padEnd(9)} ${run.progress.toFixed(0).padStart(3)}%  ${run.createdUtc}  ${took.padStart(7)}  ${run.flow}${run.parentRunId ? ` (sub-run of ${run.parentRunId})` : ""}`,
-    );
-  }
+  for (const run of runs) out(formatRunLine(run));
   if (next !== null) out(`more: --before ${next}`);
   return EXIT.ok;
 }

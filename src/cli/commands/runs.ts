@@ -6,7 +6,7 @@ import { reportRun } from "../../services/run-report.js";
 import type { LogRecord } from "../../store/store.js";
 import type { App } from "../app.js";
 import { resultKeys } from "../app.js";
-import { EXIT, out, printJson } from "../output.js";
+import { EXIT, formatRunLine, out, printJson } from "../output.js";
 
 const STATES: readonly RunState[] = ["READY", "RUNNING", "COMPLETED", "FAILED", "CANCELLED"];
 
@@ -35,14 +35,7 @@ export async function listRunsCommand(
     return EXIT.ok;
   }
   if (runs.length === 0) out("no runs");
-  for (const run of runs) {
-    const took = run.startedUtc
-      ? formatDuration((run.endedUtc ? Date.parse(run.endedUtc) : Date.now()) - Date.parse(run.startedUtc))
-      : "";
-    out(
-      `${String(run.id).padStart(6)}  ${run.state.padEnd(9)} ${run.progress.toFixed(0).padStart(3)}%  ${run.createdUtc}  ${took.padStart(7)}  ${run.flowName}${run.parentRunId ? ` (sub-run of ${run.parentRunId})` : ""}`,
-    );
-  }
+  for (const run of runs) out(formatRunLine({ ...run, flow: run.flowName }));
   return EXIT.ok;
 }
 
