@@ -5,5 +5,7 @@ export default defineConfig({
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 20_000,
     pool: "forks",
+    // The JSON report lets CI print a plain "N passed, N failed" line after the run.
+    reporters: ["default", ["json", { outputFile: "test-artifacts/vitest-report.json" }]],
   },
 });
