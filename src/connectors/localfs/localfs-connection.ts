@@ -1,33 +1,25 @@
 import { constants } from "node:fs";
 import { access, stat } from "node:fs/promises";
-import type {
-  Connection,
-  ConnectionTestResult,
-  DatasetRef,
-  DiscoveredObject,
-  FileSource,
-  OperationContext,
-  RowStream,
-  WriteResult,
-  WriteTarget,
-} from "../connector.js";
-import { fileSourceOf, readDataset, writeDataset } from "../formats/dataset-files.js";
+import type { ConnectionTestResult, OperationContext } from "../connector.js";
+import { ObjectStoreConnection } from "../formats/object-store-connection.js";
 import type { LocalfsObjects } from "./localfs-objects.js";
 
 /**
  * A folder under DATA_PATH (seed 000's LOCALFS): files read and written as datasets, and as
  * objects (get, put, list, delete).
  */
-export class LocalfsConnection implements Connection {
+export class LocalfsConnection extends ObjectStoreConnection<LocalfsObjects> {
   readonly kind = "localfs";
 
   constructor(
-    readonly name: string,
-    readonly objects: LocalfsObjects,
+    name: string,
+    objects: LocalfsObjects,
     /** The folder as the user wrote it, relative to DATA_PATH: messages never show the host's paths. */
     readonly shownPath: string,
-    readonly discoverLimit: number,
-  ) {}
+    discoverLimit: number,
+  ) {
+    super(name, objects, discoverLimit);
+  }
 
   async test(_context: OperationContext): Promise<ConnectionTestResult> {
     const folder = `folder "${this.shownPath}" (under DATA_PATH)`;
@@ -54,30 +46,5 @@ export class LocalfsConnection implements Connection {
       };
     }
     return { ok: true, message: `${folder} is readable and writable` };
-  }
-
-  async discover(context: OperationContext): Promise<DiscoveredObject[]> {
-    const found: DiscoveredObject[] = [];
-    for await (const object of this.objects.list("", context)) {
-      if (found.length >= this.discoverLimit) break;
-      found.push(object);
-    }
-    return found;
-  }
-
-  read(ref: DatasetRef, context: OperationContext): Promise<RowStream> {
-    return readDataset(this.objects, ref, context);
-  }
-
-  write(target: WriteTarget, rows: RowStream, context: OperationContext): Promise<WriteResult> {
-    return writeDataset(this.objects, target, rows, context);
-  }
-
-  fileSource(ref: DatasetRef, context: OperationContext): Promise<FileSource> {
-    return fileSourceOf(this.objects, ref, context);
-  }
-
-  async close(): Promise<void> {
-    // Nothing is held open between operations.
   }
 }

@@ -1,16 +1,6 @@
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
-import type {
-  Connection,
-  ConnectionTestResult,
-  DatasetRef,
-  DiscoveredObject,
-  FileSource,
-  OperationContext,
-  RowStream,
-  WriteResult,
-  WriteTarget,
-} from "../connector.js";
-import { fileSourceOf, readDataset, writeDataset } from "../formats/dataset-files.js";
+import type { ConnectionTestResult, OperationContext } from "../connector.js";
+import { ObjectStoreConnection } from "../formats/object-store-connection.js";
 import { classifyS3Error } from "./s3-errors.js";
 import type { S3Objects } from "./s3-objects.js";
 
@@ -18,14 +8,12 @@ import type { S3Objects } from "./s3-objects.js";
  * A bucket on an S3-protocol server (AWS S3, MinIO, IBM COS, Ceph, moto…; seed 000's COS):
  * objects read and written as datasets, and as objects.
  */
-export class S3Connection implements Connection {
+export class S3Connection extends ObjectStoreConnection<S3Objects> {
   readonly kind = "s3";
 
-  constructor(
-    readonly name: string,
-    readonly objects: S3Objects,
-    readonly discoverLimit: number,
-  ) {}
+  constructor(name: string, objects: S3Objects, discoverLimit: number) {
+    super(name, objects, discoverLimit);
+  }
 
   /** Lists one key: that needs the server (DNS, TCP, TLS), valid keys and the bucket. */
   async test(context: OperationContext): Promise<ConnectionTestResult> {
@@ -49,28 +37,7 @@ export class S3Connection implements Connection {
     }
   }
 
-  async discover(context: OperationContext): Promise<DiscoveredObject[]> {
-    const found: DiscoveredObject[] = [];
-    for await (const object of this.objects.list("", context)) {
-      if (found.length >= this.discoverLimit) break;
-      found.push(object);
-    }
-    return found;
-  }
-
-  read(ref: DatasetRef, context: OperationContext): Promise<RowStream> {
-    return readDataset(this.objects, ref, context);
-  }
-
-  write(target: WriteTarget, rows: RowStream, context: OperationContext): Promise<WriteResult> {
-    return writeDataset(this.objects, target, rows, context);
-  }
-
-  fileSource(ref: DatasetRef, context: OperationContext): Promise<FileSource> {
-    return fileSourceOf(this.objects, ref, context);
-  }
-
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     this.objects.client.destroy();
   }
 }
