@@ -9,8 +9,9 @@ import { createHarness } from "../test-support/harness.js";
 import { FlowLauncher } from "./launcher.js";
 import { LockManager } from "./locks.js";
 import { RunService } from "./runs.js";
-import type { ScheduleTimes } from "./scheduler.js";
-import { Scheduler, latestDueTime, nextFireTime } from "./scheduler.js";
+import type { ScheduleTimes } from "./schedule-times.js";
+import { latestDueTime, nextFireTime } from "./schedule-times.js";
+import { Scheduler } from "./scheduler.js";
 
 let h: Harness;
 let flows: string;
