@@ -43,7 +43,7 @@ export interface ServerOptions {
   /** Default: a LockManager over LOCK_PATH. */
   readonly locks?: LockManager;
   /** Default: a FlowLauncher over the App's runs and `locks`. */
-  readonly launcher?: Pick<FlowLauncher, "launch">;
+  readonly launcher?: Pick<FlowLauncher, "launch" | "resume">;
   /** Default: a Scheduler over the store with config.yml's `autostart`; `false` for none. */
   readonly scheduler?: Scheduler | false;
   /** TLS key and certificate (PEM) to serve HTTPS instead of HTTP. */

@@ -30,7 +30,7 @@ export interface ServerContext {
   readonly runList: RunListStreams;
   readonly log: FastifyBaseLogger;
   /** Launches under each flow's lock policy. */
-  readonly launcher: Pick<FlowLauncher, "launch">;
+  readonly launcher: Pick<FlowLauncher, "launch" | "resume">;
   readonly scheduler: ScheduleApi | undefined;
   readonly locks: LockApi | undefined;
   /** Reports of ended runs, served again without reading them again. */

@@ -254,7 +254,14 @@ export async function resumeRun(ctx: ServerContext, id: number): Promise<RunReco
   if (ctx.state.shuttingDown)
     throw new ApiError(503, "SHUTTING_DOWN", "the server is shutting down and starts no new runs");
   await requireRun(ctx, id);
-  const started = await ctx.app.runs.resume(id);
+  const outcome = await ctx.launcher.resume(id);
+  if (outcome.skipped) {
+    throw new ApiError(409, "FLOW_RUNNING", outcome.reason, {
+      hint: "wait for that run to end, then resume again",
+      details: { heldByRun: outcome.heldBy?.runId ?? null },
+    });
+  }
+  const started = outcome.started;
   started.done.catch((error: unknown) =>
     ctx.log.error(
       { runId: id, err: ctx.app.secrets.redact(String(error)) },

@@ -49,6 +49,25 @@ describe("FlowLauncher", () => {
     expect((await third.started.done).state).toBe("COMPLETED");
   });
 
+  it("resumes under the flow's lock: refused while another run holds it, then goes on", async () => {
+    const flow = await sleeper("", 300);
+    const cancelled = started(await launcher.launch({ flow }));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    h.runs.cancel(cancelled.started.run.id);
+    expect((await cancelled.started.done).state).toBe("CANCELLED");
+    const other = started(await launcher.launch({ flow }));
+    expect(await launcher.resume(cancelled.started.run.id)).toMatchObject({
+      skipped: true,
+      reason: `flow slow is already running as run ${other.started.run.id}`,
+    });
+    expect((await h.store.getRun(cancelled.started.run.id))?.state).toBe("CANCELLED");
+    await other.started.done;
+    const resumed = started(await launcher.resume(cancelled.started.run.id));
+    expect((await locks.get("slow"))?.runId).toBe(cancelled.started.run.id);
+    expect((await resumed.started.done).state).toBe("COMPLETED");
+    expect(await locks.list()).toEqual([]);
+  });
+
   it("queues launches READY and starts them one at a time, in order", async () => {
     const flow = await sleeper("queue", 120);
     const outcomes = [];

@@ -88,6 +88,30 @@ export class FlowLauncher {
     };
   }
 
+  /**
+   * Resumes a FAILED or CANCELLED run under its flow's lock. A resume does not wait its turn: with
+   * `skip` or `queue` it is refused while another run of the flow holds the lock.
+   */
+  async resume(runId: number): Promise<LaunchOutcome> {
+    const { run, flow } = await this.#runs.runWithFlow(runId);
+    if ((flow.lock ?? "skip") === "allow" || run.parentRunId !== null) {
+      return { skipped: false, started: await this.#runs.resume(runId) };
+    }
+    if (!(await this.#locks.acquire(flow.name, runId)))
+      return this.#skipped(flow.name, await this.#locks.get(flow.name));
+    let started: StartedRun;
+    try {
+      started = await this.#runs.resume(runId);
+    } catch (error) {
+      await this.#release(flow.name, runId);
+      throw error;
+    }
+    return {
+      skipped: false,
+      started: { ...started, done: started.done.finally(() => this.#release(flow.name, runId)) },
+    };
+  }
+
   async #start(prepared: PreparedRun, flow: string): Promise<StartedRun> {
     const runId = prepared.run.id;
     let started: StartedRun;

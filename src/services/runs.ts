@@ -160,6 +160,12 @@ export class RunService {
   }
 
   /** Goes on with a FAILED or CANCELLED run from its completed steps. */
+  /** A run's record and its flow exactly as it started, validated again against today's step types. */
+  async runWithFlow(runId: number): Promise<{ run: RunRecord; flow: FlowDefinition }> {
+    const run = await this.#requireRun(runId);
+    return { run, flow: await this.#storedFlow(run) };
+  }
+
   async resume(runId: number): Promise<StartedRun> {
     const { store } = this.#options;
     await this.recoverOrphans();

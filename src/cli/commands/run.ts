@@ -56,7 +56,7 @@ export async function resumeCommand(
   return follow(
     app,
     options,
-    async () => ({ skipped: false, started: await app.runs.resume(runId) }),
+    () => new FlowLauncher({ runs: app.runs, locks: new LockManager(app.settings.lockPath) }).resume(runId),
     run?.flowName ?? "flow",
   );
 }
