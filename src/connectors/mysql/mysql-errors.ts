@@ -2,28 +2,15 @@ import { OctoflowError, isCancellation } from "../../model/errors.js";
 import type { ConnectionTestResult } from "../connector.js";
 import type { ErrorPlace } from "../sql-common/sql-driver.js";
 import type { Classified } from "../sql-common/sql-errors.js";
-import { describeDriverError } from "../sql-common/sql-errors.js";
+import { classifySocketError, describeDriverError } from "../sql-common/sql-errors.js";
 
-/** The one place MySQL/MariaDB error codes and Node's socket codes are read. */
+/** The one place MySQL/MariaDB error codes are read (socket errors: classifySocketError). */
 export function classifyMysqlError(error: unknown, host: string): Classified {
   const e = (error ?? {}) as { code?: string; message?: string };
   const message = e.message ?? String(error);
+  const socket = classifySocketError(e.code, host, "bind-address, port");
+  if (socket) return socket;
   switch (e.code) {
-    case "ENOTFOUND":
-    case "EAI_AGAIN":
-      return {
-        stage: "dns",
-        message: `host ${host} was not found (DNS)`,
-        hint: "check host in connections.yml",
-      };
-    case "ECONNREFUSED":
-      return {
-        stage: "refused",
-        message: `${host} refused the connection`,
-        hint: "is the server running and listening on that port (bind-address, port)?",
-      };
-    case "ETIMEDOUT":
-      return { stage: "timeout", message: `no answer from ${host}`, hint: "check host, port and firewalls" };
     case "ER_ACCESS_DENIED_ERROR":
     case "ER_ACCESS_DENIED_NO_PASSWORD_ERROR":
     case "ER_NOT_SUPPORTED_AUTH_MODE":

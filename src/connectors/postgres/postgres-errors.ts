@@ -1,32 +1,19 @@
 import { OctoflowError, isCancellation } from "../../model/errors.js";
 import type { ConnectionTestResult } from "../connector.js";
 import type { ErrorPlace } from "../sql-common/sql-driver.js";
-import { describeDriverError } from "../sql-common/sql-errors.js";
+import { classifySocketError, describeDriverError } from "../sql-common/sql-errors.js";
 import type { Classified } from "../sql-common/sql-errors.js";
 
 /**
- * The one place PostgreSQL's error codes (SQLSTATE) and Node's socket codes are read: every
+ * The one place PostgreSQL's error codes (SQLSTATE) are read (socket errors: classifySocketError): every
  * failure of a postgres connection is classified here.
  */
 export function classifyPostgresError(error: unknown, host: string): Classified {
   const e = (error ?? {}) as { code?: string; message?: string };
   const message = e.message ?? String(error);
+  const socket = classifySocketError(e.code, host, "listen_addresses, port");
+  if (socket) return socket;
   switch (e.code) {
-    case "ENOTFOUND":
-    case "EAI_AGAIN":
-      return {
-        stage: "dns",
-        message: `host ${host} was not found (DNS)`,
-        hint: "check host in connections.yml",
-      };
-    case "ECONNREFUSED":
-      return {
-        stage: "refused",
-        message: `${host} refused the connection`,
-        hint: "is PostgreSQL running and listening on that port (listen_addresses, port)?",
-      };
-    case "ETIMEDOUT":
-      return { stage: "timeout", message: `no answer from ${host}`, hint: "check host, port and firewalls" };
     case "28P01":
     case "28000":
       return { stage: "auth", message: `authentication failed: ${message}`, hint: "check user and password" };

@@ -12,6 +12,36 @@ export interface Classified {
   readonly hint?: string;
 }
 
+/**
+ * Node's socket errors, the same for every database server: name lookup, refusal, silence.
+ * `listening` says which server settings decide whether it listens (for the refused hint).
+ */
+export function classifySocketError(
+  code: string | undefined,
+  host: string,
+  listening: string,
+): Classified | undefined {
+  switch (code) {
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return {
+        stage: "dns",
+        message: `host ${host} was not found (DNS)`,
+        hint: "check host in connections.yml",
+      };
+    case "ECONNREFUSED":
+      return {
+        stage: "refused",
+        message: `${host} refused the connection`,
+        hint: `is the server running and listening on that port (${listening})?`,
+      };
+    case "ETIMEDOUT":
+      return { stage: "timeout", message: `no answer from ${host}`, hint: "check host, port and firewalls" };
+    default:
+      return undefined;
+  }
+}
+
 /** Stages where another attempt cannot help until someone changes something. */
 const PERMANENT: ReadonlySet<Classified["stage"]> = new Set([
   "dns",
